@@ -1,0 +1,121 @@
+// Package finding defines the one type every lbconf check reports: a
+// Finding, carrying the rule that fired, its severity, where it points (file,
+// line, column and, for listener documents, an RFC 6901 JSON pointer) and a
+// message that says what is allowed.
+//
+// Checks produce findings; the report package formats them. Neither knows
+// about the other.
+package finding
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Severity says whether a finding blocks (Error) or only advises (Warning).
+type Severity int
+
+// Severities, from most to least severe.
+const (
+	Error Severity = iota
+	Warning
+)
+
+// String returns "error" or "warning".
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// MarshalText makes a Severity encode as "error" or "warning".
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses "error" or "warning".
+func (s *Severity) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "error":
+		*s = Error
+	case "warning":
+		*s = Warning
+	default:
+		return fmt.Errorf("unknown severity %q: want error or warning", b)
+	}
+	return nil
+}
+
+// Finding is one problem found in one file.
+type Finding struct {
+	// File is the path as the user gave it ("-" for standard input).
+	File string `json:"file"`
+	// Line and Col are 1-based; Col counts characters (runes), not bytes.
+	// Zero means unknown.
+	Line int `json:"line"`
+	Col  int `json:"col"`
+	// Severity is error or warning.
+	Severity Severity `json:"severity"`
+	// Rule is the stable rule name, e.g. "listener-port".
+	Rule string `json:"rule"`
+	// Message says what is wrong and what is allowed.
+	Message string `json:"message"`
+	// Pointer is the RFC 6901 JSON pointer of the value, for listener
+	// documents ("" for the whole document and for haproxy.cfg input).
+	Pointer string `json:"pointer,omitempty"`
+}
+
+// String renders the finding as FILE:LINE:COL: SEVERITY RULE: MESSAGE (POINTER).
+func (f Finding) String() string {
+	s := fmt.Sprintf("%s:%d:%d: %s %s: %s", f.File, f.Line, f.Col, f.Severity, f.Rule, f.Message)
+	if f.Pointer != "" {
+		s += " (" + f.Pointer + ")"
+	}
+	return s
+}
+
+// Sort orders findings by file, line, column, then rule and message, so that
+// output is stable whatever order the checks ran in.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		if a.Pointer != b.Pointer {
+			return a.Pointer < b.Pointer
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}
+
+// HasErrors reports whether any finding is an error.
+func HasErrors(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Rule describes one rule for catalogues (`lbconf rules`, SARIF metadata).
+type Rule struct {
+	// Name is the stable rule name.
+	Name string `json:"name"`
+	// Severity is the severity its findings carry.
+	Severity Severity `json:"severity"`
+	// Input is what the rule checks: "listeners" (JSON/YAML documents) or
+	// "cfg" (haproxy.cfg).
+	Input string `json:"input"`
+	// Summary is a one-line explanation.
+	Summary string `json:"summary"`
+}
