@@ -1,0 +1,166 @@
+// Package cfgtext splits haproxy.cfg text into sections without parsing
+// their contents, keeping every byte and every line number.
+//
+// config-parser (used for meaning) loses line numbers, comments and layout;
+// this package is what lets lbconf keep a base config's sections verbatim and
+// point findings at the line they are about.
+package cfgtext
+
+import "strings"
+
+// sectionKeywords are the HAProxy keywords that open a section.
+var sectionKeywords = map[string]bool{
+	"global": true, "defaults": true, "frontend": true, "backend": true,
+	"listen": true, "userlist": true, "peers": true, "resolvers": true,
+	"mailers": true, "program": true, "http-errors": true, "ring": true,
+	"cache": true, "fcgi-app": true, "log-forward": true, "crt-store": true,
+	"traces": true,
+}
+
+// IsSectionKeyword reports whether word opens a section in haproxy.cfg.
+func IsSectionKeyword(word string) bool { return sectionKeywords[word] }
+
+// Line is one line of the file.
+type Line struct {
+	// Num is the 1-based line number in the file.
+	Num int
+	// Raw is the line exactly as written, including its line end ("\n",
+	// "\r\n" or nothing on a last line without one).
+	Raw string
+}
+
+// Text returns the line without its line end.
+func (l Line) Text() string {
+	return strings.TrimRight(l.Raw, "\r\n")
+}
+
+// Fields returns the line's words, with a trailing comment removed. A '#'
+// starts a comment when it begins a word (HAProxy's own rule; `\#` and a '#'
+// inside quotes do not).
+func (l Line) Fields() []string {
+	return Fields(l.Text())
+}
+
+// Fields splits a line into words the way HAProxy does for the purposes of
+// recognising keywords: on spaces and tabs, stopping at a '#' that begins a
+// word. Quotes group words; backslash escapes are kept as written.
+func Fields(s string) []string {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			cur.WriteByte(c)
+			if c == quote {
+				quote = 0
+			}
+		case c == '\\' && i+1 < len(s):
+			cur.WriteByte(c)
+			cur.WriteByte(s[i+1])
+			i++
+			inWord = true
+		case c == ' ' || c == '\t':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case c == '#' && !inWord:
+			return words
+		case c == '"' || c == '\'':
+			quote = c
+			cur.WriteByte(c)
+			inWord = true
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+// IsBlankOrComment reports whether the line has no words.
+func (l Line) IsBlankOrComment() bool { return len(l.Fields()) == 0 }
+
+// Section is a run of lines: a header line and everything up to the next
+// header. Lines before the first header form a section with Kind "".
+type Section struct {
+	// Kind is the opening keyword ("global", "frontend", ...), or "" for the
+	// lines before the first section.
+	Kind string
+	// Name is the section's name (the header's second word), or "".
+	Name string
+	// Lines holds the header (first, unless Kind is "") and the body,
+	// including trailing blank and comment lines.
+	Lines []Line
+}
+
+// Header returns the section's header line; ok is false for Kind "".
+func (s Section) Header() (Line, bool) {
+	if s.Kind == "" || len(s.Lines) == 0 {
+		return Line{}, false
+	}
+	return s.Lines[0], true
+}
+
+// Body returns the lines after the header.
+func (s Section) Body() []Line {
+	if s.Kind == "" {
+		return s.Lines
+	}
+	return s.Lines[1:]
+}
+
+// Raw returns the section's text exactly as it was in the file.
+func (s Section) Raw() string {
+	var b strings.Builder
+	for _, l := range s.Lines {
+		b.WriteString(l.Raw)
+	}
+	return b.String()
+}
+
+// IsProxy reports whether the section is a frontend, backend or listen.
+func (s Section) IsProxy() bool {
+	return s.Kind == "frontend" || s.Kind == "backend" || s.Kind == "listen"
+}
+
+// Split cuts text into sections. Joining the Raw of every section gives back
+// text byte for byte.
+func Split(text string) []Section {
+	var sections []Section
+	cur := Section{}
+	num := 0
+	for len(text) > 0 {
+		num++
+		end := strings.IndexByte(text, '\n')
+		var raw string
+		if end < 0 {
+			raw, text = text, ""
+		} else {
+			raw, text = text[:end+1], text[end+1:]
+		}
+		line := Line{Num: num, Raw: raw}
+		if words := line.Fields(); len(words) > 0 && IsSectionKeyword(words[0]) {
+			if cur.Kind != "" || len(cur.Lines) > 0 {
+				sections = append(sections, cur)
+			}
+			cur = Section{Kind: words[0], Lines: []Line{line}}
+			if len(words) > 1 {
+				cur.Name = words[1]
+			}
+			continue
+		}
+		cur.Lines = append(cur.Lines, line)
+	}
+	if cur.Kind != "" || len(cur.Lines) > 0 {
+		sections = append(sections, cur)
+	}
+	return sections
+}
