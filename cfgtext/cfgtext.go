@@ -34,16 +34,16 @@ func (l Line) Text() string {
 	return strings.TrimRight(l.Raw, "\r\n")
 }
 
-// Fields returns the line's words, with a trailing comment removed. A '#'
-// starts a comment when it begins a word (HAProxy's own rule; `\#` and a '#'
-// inside quotes do not).
+// Fields returns the line's words, with a trailing comment removed. Any '#'
+// starts a comment, as in HAProxy, unless it is escaped (`\#`) or quoted.
 func (l Line) Fields() []string {
 	return Fields(l.Text())
 }
 
 // Fields splits a line into words the way HAProxy does for the purposes of
-// recognising keywords: on spaces and tabs, stopping at a '#' that begins a
-// word. Quotes group words; backslash escapes are kept as written.
+// recognising keywords: on spaces and tabs, stopping at an unquoted,
+// unescaped '#'. Quotes group words; quotes and backslash escapes are kept
+// as written.
 func Fields(s string) []string {
 	var words []string
 	var cur strings.Builder
@@ -68,7 +68,10 @@ func Fields(s string) []string {
 				cur.Reset()
 				inWord = false
 			}
-		case c == '#' && !inWord:
+		case c == '#':
+			if inWord {
+				words = append(words, cur.String())
+			}
 			return words
 		case c == '"' || c == '\'':
 			quote = c

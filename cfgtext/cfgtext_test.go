@@ -52,7 +52,8 @@ func TestFields(t *testing.T) {
 		{"  bind 0.0.0.0:80  ", []string{"bind", "0.0.0.0:80"}},
 		{"\tmode\thttp # comment", []string{"mode", "http"}},
 		{"# only", nil},
-		{"stats uri /admin?stats#x", []string{"stats", "uri", "/admin?stats#x"}},
+		{"stats uri /admin?stats#x", []string{"stats", "uri", "/admin?stats"}},
+		{`stats uri /a\#b "c#d"`, []string{"stats", "uri", `/a\#b`, `"c#d"`}},
 		{`acl a hdr(x) "a b"`, []string{"acl", "a", "hdr(x)", `"a b"`}},
 		{`log-format %ci\ [%t]`, []string{"log-format", `%ci\ [%t]`}},
 	}
