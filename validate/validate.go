@@ -1,15 +1,255 @@
 // Package validate checks listener models against the rules of the cloud API
 // and of the configs lbconf compiles from them.
+//
+// Per-field rules (listener names, ports, cookie keys, addresses, integer
+// strings, ...) run through go-playground/validator with one custom tag per
+// rule; rules that relate several fields or listeners (uniqueness, timeouts
+// with their units, cookie timers, PROXY protocol switches) are plain code in
+// this package. Every string that compile places in haproxy.cfg is checked by
+// one of these rules, so no newline, '#', space or control character can
+// reach the config through an accepted document.
 package validate
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/model"
 )
 
-// Listeners checks a model built in Go. Fields left at their zero value
-// count as missing. Findings carry JSON pointers but no file positions.
+// Listeners checks a model built in Go. A string or list field left at its
+// zero value counts as missing. Findings carry JSON pointers relative to the
+// listeners document but no file or position.
 func Listeners(l *model.Listeners) []finding.Finding {
-	_ = l
-	return nil // the rules land in the next commits
+	c := &checker{}
+	c.run(l)
+	finding.Sort(c.out)
+	return c.out
+}
+
+// Document checks a decoded document: its decoding findings plus every rule,
+// each with the file, line and column of the value it is about. A document
+// that could not be parsed gets only its syntax finding.
+func Document(d *model.Document) []finding.Finding {
+	out := append([]finding.Finding(nil), d.Findings...)
+	for _, f := range d.Findings {
+		if f.Rule == model.RuleSyntax {
+			return out
+		}
+	}
+	c := &checker{doc: d, suppress: map[string]bool{}}
+	for _, f := range d.Findings {
+		if f.Severity == finding.Error {
+			c.suppress[f.Pointer] = true // already reported: its zero value says nothing
+		}
+	}
+	if d.Shape == model.ShapeRequest && !d.Has("/HttpListeners") {
+		c.add("/HttpListeners", "required", "HttpListeners is required in a ModifyLoadBalancerStrategys/AddLoadBalancerStrategys body (use [] for none)")
+	}
+	c.run(&d.Listeners)
+	out = append(out, c.out...)
+	finding.Sort(out)
+	return out
+}
+
+// checker collects findings for one model.
+type checker struct {
+	doc      *model.Document // nil for models built in Go
+	suppress map[string]bool // pointers whose findings are already reported
+	out      []finding.Finding
+}
+
+// add reports rule at the listeners-relative pointer ptr.
+func (c *checker) add(ptr, rule, msg string) {
+	f := finding.Finding{Severity: severityOf(rule), Rule: rule, Message: msg, Pointer: ptr}
+	if c.doc != nil {
+		f.Pointer = c.doc.Base + ptr
+		pos := c.doc.Position(f.Pointer)
+		f.File, f.Line, f.Col = c.doc.File, pos.Line, pos.Col
+	}
+	c.out = append(c.out, f)
+}
+
+// present reports whether the field at ptr is set. Without a document, a
+// field is set when it is not its zero value.
+func (c *checker) present(ptr string, zero bool) bool {
+	if c.doc != nil {
+		return c.doc.Has(c.doc.Base + ptr)
+	}
+	return !zero
+}
+
+func (c *checker) run(l *model.Listeners) {
+	c.required(l)
+	for _, p := range checkFields(l) {
+		if !c.suppress[p.pointer] {
+			c.add(p.pointer, p.rule, p.message)
+		}
+	}
+	c.crossListener(l)
+	for i := range l.HttpListeners {
+		h := &l.HttpListeners[i]
+		ptr := "/HttpListeners/" + strconv.Itoa(i)
+		c.listener(ptr, h.ListenerName, timeouts(h.ClientTimeout, h.ClientTimeoutUnit, h.ConnectTimeout, h.ConnectTimeoutUnit, h.ServerTimeout, h.ServerTimeoutUnit), h.BackendServer)
+		if sp := h.SessionPersistence; sp != nil {
+			if t := sp.Timer; t != nil && t.MaxIdle > 0 && t.MaxLife > 0 && t.MaxLife <= t.MaxIdle &&
+				t.MaxIdle <= 7200 && t.MaxLife <= 7200 {
+				c.add(ptr+"/SessionPersistence/Timer/MaxLife", "cookie-timer",
+					fmt.Sprintf("Timer MaxLife %d must be greater than MaxIdle %d when both are set (0 means not set)", t.MaxLife, t.MaxIdle))
+			}
+			if h.Scheduler == "source" {
+				c.add(ptr+"/SessionPersistence", "cookie-with-source",
+					"Scheduler source already keeps each client on one server; SessionPersistence on top changes nothing for clients that keep their address and overrides the hash for those that carry the cookie: use one of the two")
+			}
+		}
+	}
+	for i := range l.TcpListeners {
+		t := &l.TcpListeners[i]
+		ptr := "/TcpListeners/" + strconv.Itoa(i)
+		c.listener(ptr, t.ListenerName, timeouts(t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit), t.BackendServer)
+		if t.EnableRepeaterMode == model.On && t.EnableSourceIp != model.On {
+			c.add(ptr+"/EnableRepeaterMode", "repeater-needs-source-ip",
+				`EnableRepeaterMode "on" requires EnableSourceIp "on": a relay must pass the client address on to the servers`)
+		}
+	}
+}
+
+// timeout is one timeout field with its unit.
+type timeout struct{ field, value, unit string }
+
+func timeouts(client, clientUnit, connect, connectUnit, server, serverUnit string) []timeout {
+	return []timeout{{"ClientTimeout", client, clientUnit}, {"ConnectTimeout", connect, connectUnit}, {"ServerTimeout", server, serverUnit}}
+}
+
+// listener checks what HTTP and TCP listeners share beyond single fields.
+func (c *checker) listener(ptr, name string, tos []timeout, servers []model.BackendServer) {
+	for _, t := range tos {
+		if ms, ok := timeoutMS(t.value, t.unit); ok && ms > maxTimeoutMS {
+			c.add(ptr+"/"+t.field, "timeout",
+				fmt.Sprintf("%s %s%s is %d ms, above HAProxy's limit of 2147483647 ms (about 24.8 days)", t.field, t.value, t.unit, ms))
+		}
+	}
+	if servers != nil && len(servers) == 0 && !c.suppress[ptr+"/BackendServer"] {
+		c.add(ptr+"/BackendServer", "no-backend-servers",
+			fmt.Sprintf("listener %q has no BackendServer: every request to it will fail until servers are added", name))
+	}
+	seen := map[string]int{}
+	for i, s := range servers {
+		if s.IP == "" || s.Port == 0 {
+			continue
+		}
+		key := hostPort(s.IP, s.Port)
+		if j, ok := seen[key]; ok {
+			c.add(ptr+"/BackendServer/"+strconv.Itoa(i), "server-unique",
+				fmt.Sprintf("BackendServer %s is listed twice in this listener (also BackendServer %d); list each IP:Port once", key, j))
+			continue
+		}
+		seen[key] = i
+	}
+}
+
+// hostPort writes an address and port, bracketing IPv6 addresses.
+func hostPort(ip string, port int) string {
+	if a, ok := parseIP(ip); ok && a.Is6() {
+		return "[" + ip + "]:" + strconv.Itoa(port)
+	}
+	return ip + ":" + strconv.Itoa(port)
+}
+
+// crossListener checks uniqueness across all listeners.
+func (c *checker) crossListener(l *model.Listeners) {
+	names := map[string]string{}
+	ports := map[int]string{}
+	keys := map[string]string{}
+	visit := func(ptr, name string, port int) {
+		if name != "" {
+			if first, ok := names[name]; ok {
+				c.add(ptr+"/ListenerName", "listener-name-unique",
+					fmt.Sprintf("ListenerName %q is already used by %s; names must be unique across HTTP and TCP listeners", name, first))
+			} else {
+				names[name] = ptr
+			}
+		}
+		if port != 0 {
+			if first, ok := ports[port]; ok {
+				c.add(ptr+"/ListenerPort", "port-unique",
+					fmt.Sprintf("ListenerPort %d is already used by %s; each listener needs its own port", port, first))
+			} else {
+				ports[port] = ptr
+			}
+		}
+	}
+	for i, h := range l.HttpListeners {
+		ptr := "/HttpListeners/" + strconv.Itoa(i)
+		visit(ptr, h.ListenerName, h.ListenerPort)
+		if sp := h.SessionPersistence; sp != nil && sp.Key != "" {
+			if first, ok := keys[sp.Key]; ok {
+				c.add(ptr+"/SessionPersistence/Key", "cookie-key-unique",
+					fmt.Sprintf("SessionPersistence Key %q is already used by %s; cookie keys must be unique", sp.Key, first))
+			} else {
+				keys[sp.Key] = ptr
+			}
+		}
+	}
+	for i, t := range l.TcpListeners {
+		visit("/TcpListeners/"+strconv.Itoa(i), t.ListenerName, t.ListenerPort)
+	}
+}
+
+// required reports documented required fields that are missing, and marks
+// them so that their zero values are not reported again.
+func (c *checker) required(l *model.Listeners) {
+	if c.suppress == nil {
+		c.suppress = map[string]bool{}
+	}
+	need := func(ptr string, zero bool, what string) {
+		if !c.present(ptr, zero) {
+			c.suppress[ptr] = true
+			c.add(ptr, "required", what+" is required")
+		}
+	}
+	common := func(ptr string, name, mode string, timeouts []timeout, sched string, servers []model.BackendServer) {
+		need(ptr+"/ListenerName", name == "", "ListenerName")
+		need(ptr+"/ListenerPort", false, "ListenerPort (1-65535)")
+		need(ptr+"/ListenerMode", mode == "", "ListenerMode")
+		need(ptr+"/MaxConn", false, "MaxConn (an integer >= 1)")
+		for _, t := range timeouts {
+			need(ptr+"/"+t.field, t.value == "", t.field+` (a positive integer string such as "5000")`)
+			need(ptr+"/"+t.field+"Unit", t.unit == "", t.field+`Unit ("ms" or "s")`)
+		}
+		need(ptr+"/Scheduler", sched == "", "Scheduler (roundrobin, leastconn, static-rr or source)")
+		need(ptr+"/BackendServer", servers == nil, "BackendServer (a list of servers)")
+		for i, s := range servers {
+			sp := ptr + "/BackendServer/" + strconv.Itoa(i)
+			need(sp+"/IP", s.IP == "", "BackendServer IP")
+			need(sp+"/Port", false, "BackendServer Port")
+			need(sp+"/Weight", s.Weight == "", `BackendServer Weight ("1" to "256")`)
+			need(sp+"/MaxConn", false, "BackendServer MaxConn")
+		}
+	}
+	for i, h := range l.HttpListeners {
+		ptr := "/HttpListeners/" + strconv.Itoa(i)
+		common(ptr, h.ListenerName, h.ListenerMode,
+			timeouts(h.ClientTimeout, h.ClientTimeoutUnit, h.ConnectTimeout, h.ConnectTimeoutUnit, h.ServerTimeout, h.ServerTimeoutUnit),
+			h.Scheduler, h.BackendServer)
+		need(ptr+"/StickySession", h.StickySession == "", `StickySession ("on" or "off")`)
+		if sp := h.SessionPersistence; sp != nil {
+			need(ptr+"/SessionPersistence/Key", sp.Key == "", "SessionPersistence Key")
+			if sp.Timer != nil {
+				need(ptr+"/SessionPersistence/Timer/MaxIdle", false, "Timer MaxIdle (0-7200, 0 = not set)")
+				need(ptr+"/SessionPersistence/Timer/MaxLife", false, "Timer MaxLife (0-7200, 0 = not set)")
+			}
+		}
+		if o := h.Option; o != nil && o.Httpchk != nil {
+			need(ptr+"/Option/Httpchk/Method", o.Httpchk.Method == "", "Httpchk Method (GET, HEAD or OPTIONS)")
+			need(ptr+"/Option/Httpchk/Uri", o.Httpchk.Uri == "", "Httpchk Uri")
+		}
+	}
+	for i, t := range l.TcpListeners {
+		ptr := "/TcpListeners/" + strconv.Itoa(i)
+		common(ptr, t.ListenerName, t.ListenerMode,
+			timeouts(t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit),
+			t.Scheduler, t.BackendServer)
+	}
 }

@@ -1,0 +1,298 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/lbconf/lbconf/model"
+)
+
+// Per-field rules run through go-playground/validator. Each tag is named
+// after the rule it reports (fieldTags maps the few that are not), and the
+// rules are attached to the model's types here, so the model itself carries
+// no validation tags.
+
+// fieldRule is a custom validator tag: its predicate and the message it
+// reports. label is the field's name, value its value, param the tag's
+// parameter.
+type fieldRule struct {
+	rule    string // the rule reported; the tag name when empty
+	ok      func(fl validator.FieldLevel) bool
+	message func(label string, value any, param string) string
+}
+
+var fieldRules = map[string]fieldRule{
+	"listener-name": {
+		ok: func(fl validator.FieldLevel) bool { return isListenerName(fl.Field().String()) },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("ListenerName %q is not allowed: use 1-50 characters of lower-case letters, digits and _, starting with a letter and ending with a letter or digit", v)
+		},
+	},
+	"listener-port": {
+		ok: func(fl validator.FieldLevel) bool { p := fl.Field().Int(); return p >= 1 && p <= 65535 },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("ListenerPort %v is out of range: use 1-65535", v)
+		},
+	},
+	"reserved-port": {
+		ok: func(fl validator.FieldLevel) bool { return !reservedPorts[int(fl.Field().Int())] },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("ListenerPort %v is reserved; ports 22, 1080, 9100 and 9101 cannot be used", v)
+		},
+	},
+	"stats-port": {
+		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() != statsPort },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("ListenerPort %v is the instance's status page (listen status binds 127.0.0.1:1081); choose another port unless you mean to shadow it", v)
+		},
+	},
+	"listener-mode": {
+		ok: func(fl validator.FieldLevel) bool { return fl.Field().String() == fl.Param() },
+		message: func(_ string, v any, p string) string {
+			list := map[string]string{"http": "HttpListeners", "tcp": "TcpListeners"}[p]
+			return fmt.Sprintf("ListenerMode %q is not allowed in %s: use %q", v, list, p)
+		},
+	},
+	"scheduler": {
+		ok: func(fl validator.FieldLevel) bool {
+			switch fl.Field().String() {
+			case "roundrobin", "leastconn", "static-rr", "source":
+				return true
+			}
+			return false
+		},
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("Scheduler %q is not allowed: use roundrobin, leastconn, static-rr or source", v)
+		},
+	},
+	"on-off": {
+		ok: func(fl validator.FieldLevel) bool { s := fl.Field().String(); return s == model.On || s == model.Off },
+		message: func(label string, v any, _ string) string {
+			return fmt.Sprintf("%s %q is not allowed: use \"on\" or \"off\"", label, v)
+		},
+	},
+	"timeout": {
+		ok: func(fl validator.FieldLevel) bool {
+			_, ok := timeoutMS(fl.Field().String(), "ms")
+			return ok
+		},
+		message: func(label string, v any, _ string) string {
+			return fmt.Sprintf("%s %q is not allowed: use a positive decimal integer string such as \"30000\" (no sign, spaces, unit or leading zeros)", label, v)
+		},
+	},
+	"timeout-unit": {
+		rule: "timeout",
+		ok:   func(fl validator.FieldLevel) bool { s := fl.Field().String(); return s == "ms" || s == "s" },
+		message: func(label string, v any, _ string) string {
+			return fmt.Sprintf("%s %q is not allowed: use \"ms\" or \"s\"", label, v)
+		},
+	},
+	"maxconn": {
+		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() >= 1 },
+		message: func(label string, v any, _ string) string {
+			return fmt.Sprintf("%s %v is not allowed: use an integer of at least 1", label, v)
+		},
+	},
+	"maxconn-over-global": {
+		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() <= globalMaxConn },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("MaxConn %v is above the instance's global maxconn %d, so it can never be reached", v, globalMaxConn)
+		},
+	},
+	"acl-entry": {
+		ok: func(fl validator.FieldLevel) bool { _, ok := parseACL(fl.Field().String()); return ok },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("AclWhiteList entry %q is not allowed: use an IPv4 or IPv6 address or a CIDR block such as \"10.0.0.0/8\"", v)
+		},
+	},
+	"acl-host-bits": {
+		ok: func(fl validator.FieldLevel) bool {
+			p, ok := parseACL(fl.Field().String())
+			return !ok || p.Masked() == p
+		},
+		message: func(_ string, v any, _ string) string {
+			p, _ := parseACL(fmt.Sprint(v))
+			return fmt.Sprintf("AclWhiteList entry %q has host bits set: it allows the whole network %s; write %q if that is meant", v, p.Masked(), p.Masked())
+		},
+	},
+	"server-address": {
+		ok: func(fl validator.FieldLevel) bool {
+			s := fl.Field().String()
+			_, ip := parseIP(s)
+			return ip || isHostname(s)
+		},
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("BackendServer IP %q is not allowed: use an IPv4 or IPv6 address or a host name (RFC 1123)", v)
+		},
+	},
+	"server-hostname": {
+		ok: func(fl validator.FieldLevel) bool { _, ip := parseIP(fl.Field().String()); return ip },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("BackendServer %q is a host name: HAProxy resolves it when it starts, and a name that does not resolve then stops the instance", v)
+		},
+	},
+	"server-port": {
+		ok: func(fl validator.FieldLevel) bool { p := fl.Field().Int(); return p >= 1 && p <= 65535 },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("BackendServer Port %v is out of range: use 1-65535", v)
+		},
+	},
+	"server-weight": {
+		ok: func(fl validator.FieldLevel) bool { _, ok := weight(fl.Field().String()); return ok },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("BackendServer Weight %q is not allowed: use an integer string from \"1\" to \"256\"", v)
+		},
+	},
+	"cookie-key": {
+		ok: func(fl validator.FieldLevel) bool { return isCookieKey(fl.Field().String()) },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("SessionPersistence Key %q is not allowed: use 2-15 characters of lower-case letters, digits and _, starting with a letter and ending with a letter or digit", v)
+		},
+	},
+	"cookie-mode": {
+		ok: func(fl validator.FieldLevel) bool { m := fl.Field().Int(); return m >= 0 && m <= 2 },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("SessionPersistence Mode %v is not allowed: use 0 (insert), 1 (insert nocache, the default) or 2 (insert indirect nocache)", v)
+		},
+	},
+	"cookie-timer": {
+		ok: func(fl validator.FieldLevel) bool { t := fl.Field().Int(); return t >= 0 && t <= 7200 },
+		message: func(label string, v any, _ string) string {
+			return fmt.Sprintf("Timer %s %v is out of range: use 0-7200 seconds (0 means not set)", label, v)
+		},
+	},
+	"httpchk-method": {
+		ok: func(fl validator.FieldLevel) bool {
+			switch fl.Field().String() {
+			case "GET", "HEAD", "OPTIONS":
+				return true
+			}
+			return false
+		},
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("Httpchk Method %q is not allowed: use GET, HEAD or OPTIONS", v)
+		},
+	},
+	"httpchk-uri": {
+		ok: func(fl validator.FieldLevel) bool { return isHealthURI(fl.Field().String()) },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("Httpchk Uri %q is not allowed: start with / and use visible ASCII characters other than # \" ' and \\ (no spaces)", v)
+		},
+	},
+	"certificate-id": {
+		ok: func(fl validator.FieldLevel) bool { return isCertificateID(fl.Field().String()) },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("CertificateId %q is not allowed: use letters, digits and - only (it names the certificate file)", v)
+		},
+	},
+}
+
+// Rules attached to each model type, by field. Warnings come after errors:
+// validator stops at a field's first failing tag.
+var typeRules = []struct {
+	typ   any
+	rules map[string]string
+}{
+	{model.Listeners{}, map[string]string{"HttpListeners": "dive", "TcpListeners": "dive"}},
+	{model.HttpListener{}, map[string]string{
+		"ListenerName": "listener-name", "ListenerPort": "listener-port,reserved-port,stats-port",
+		"ListenerMode": "listener-mode=http", "MaxConn": "maxconn,maxconn-over-global",
+		"ClientTimeout": "timeout", "ConnectTimeout": "timeout", "ServerTimeout": "timeout",
+		"ClientTimeoutUnit": "timeout-unit", "ConnectTimeoutUnit": "timeout-unit", "ServerTimeoutUnit": "timeout-unit",
+		"Scheduler": "scheduler", "StickySession": "on-off",
+		"AclWhiteList": "dive,acl-entry,acl-host-bits", "CertificateIds": "dive", "BackendServer": "dive",
+		"SessionPersistence": "omitnil", "Option": "omitnil",
+	}},
+	{model.TcpListener{}, map[string]string{
+		"ListenerName": "listener-name", "ListenerPort": "listener-port,reserved-port,stats-port",
+		"ListenerMode": "listener-mode=tcp", "MaxConn": "maxconn,maxconn-over-global",
+		"ClientTimeout": "timeout", "ConnectTimeout": "timeout", "ServerTimeout": "timeout",
+		"ClientTimeoutUnit": "timeout-unit", "ConnectTimeoutUnit": "timeout-unit", "ServerTimeoutUnit": "timeout-unit",
+		"Scheduler": "scheduler", "AclWhiteList": "dive,acl-entry,acl-host-bits", "BackendServer": "dive",
+		"EnableSourceIp": "omitempty,on-off", "EnableRepeaterMode": "omitempty,on-off",
+	}},
+	{model.Certificate{}, map[string]string{"CertificateId": "certificate-id"}},
+	{model.BackendServer{}, map[string]string{
+		"IP": "server-address,server-hostname", "Port": "server-port", "Weight": "server-weight", "MaxConn": "maxconn",
+	}},
+	{model.SessionPersistence{}, map[string]string{"Key": "cookie-key", "Mode": "cookie-mode", "Timer": "omitnil"}},
+	{model.Timer{}, map[string]string{"MaxIdle": "cookie-timer", "MaxLife": "cookie-timer"}},
+	{model.Option{}, map[string]string{"Httpchk": "omitnil"}},
+	{model.Httpchk{}, map[string]string{"Method": "httpchk-method", "Uri": "httpchk-uri"}},
+}
+
+// fieldValidator builds the validator once; it is safe for concurrent use.
+var fieldValidator = sync.OnceValue(func() *validator.Validate {
+	v := validator.New()
+	for tag, fr := range fieldRules {
+		if err := v.RegisterValidation(tag, fr.ok); err != nil {
+			panic(fmt.Sprintf("validate: registering %s: %v", tag, err)) // a programming error
+		}
+	}
+	for _, tr := range typeRules {
+		v.RegisterStructValidationMapRules(tr.rules, tr.typ)
+	}
+	return v
+})
+
+// fieldProblem is one failed field rule, before positions are known.
+type fieldProblem struct {
+	pointer string // relative to the listeners, e.g. /HttpListeners/0/MaxConn
+	rule    string
+	message string
+}
+
+// checkFields runs the per-field rules over l.
+func checkFields(l *model.Listeners) []fieldProblem {
+	err := fieldValidator().Struct(l)
+	var verrs validator.ValidationErrors
+	if err == nil || !errors.As(err, &verrs) {
+		return nil
+	}
+	out := make([]fieldProblem, 0, len(verrs))
+	for _, fe := range verrs {
+		fr := fieldRules[fe.Tag()]
+		rule := fr.rule
+		if rule == "" {
+			rule = fe.Tag()
+		}
+		label := fe.Field()
+		if i := strings.IndexByte(label, '['); i >= 0 {
+			label = label[:i]
+		}
+		out = append(out, fieldProblem{
+			pointer: namespaceToPointer(fe.Namespace()),
+			rule:    rule,
+			message: fr.message(label, fe.Value(), fe.Param()),
+		})
+	}
+	return out
+}
+
+// namespaceToPointer turns validator's "Listeners.HttpListeners[0].Weight"
+// into "/HttpListeners/0/Weight". The model's field names hold no '.', '['
+// or ']'.
+func namespaceToPointer(ns string) string {
+	_, rest, _ := strings.Cut(ns, ".")
+	var b strings.Builder
+	b.Grow(len(rest) + 8)
+	b.WriteByte('/')
+	for i := 0; i < len(rest); i++ {
+		switch c := rest[i]; c {
+		case '.', '[':
+			b.WriteByte('/')
+		case ']':
+			if i+1 < len(rest) && rest[i+1] == '.' {
+				i++
+				b.WriteByte('/')
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,120 @@
+package validate
+
+import (
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Value predicates shared by the field rules. Each accepts only text that is
+// safe to place in haproxy.cfg as one word.
+
+var (
+	listenerNameRe = regexp.MustCompile(`^[a-z]([a-z0-9_]*[a-z0-9])?$`)
+	cookieKeyRe    = regexp.MustCompile(`^[a-z][a-z0-9_]*[a-z0-9]$`)
+	certificateRe  = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+	positiveIntRe  = regexp.MustCompile(`^[1-9][0-9]*$`)
+)
+
+// ReservedPorts are the listener ports the platform keeps for itself.
+var reservedPorts = map[int]bool{22: true, 1080: true, 9100: true, 9101: true}
+
+// StatsPort is the port of the instance's status page.
+const statsPort = 1081
+
+// GlobalMaxConn is the documented config's global maxconn.
+const globalMaxConn = 150000
+
+// maxTimeoutMS is HAProxy's largest timeout.
+const maxTimeoutMS = 2147483647
+
+func isListenerName(s string) bool { return len(s) <= 50 && listenerNameRe.MatchString(s) }
+
+func isCookieKey(s string) bool { return len(s) >= 2 && len(s) <= 15 && cookieKeyRe.MatchString(s) }
+
+func isCertificateID(s string) bool { return certificateRe.MatchString(s) }
+
+// parseIP accepts an IPv4 or IPv6 address without a zone.
+func parseIP(s string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(s)
+	return a, err == nil && a.Zone() == ""
+}
+
+// parseACL accepts an address or a CIDR block.
+func parseACL(s string) (netip.Prefix, bool) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p, err == nil && p.Addr().Zone() == ""
+	}
+	a, ok := parseIP(s)
+	if !ok {
+		return netip.Prefix{}, false
+	}
+	return netip.PrefixFrom(a, a.BitLen()), true
+}
+
+// isHostname accepts an RFC 1123 host name whose last label is not all
+// digits (so that a malformed IPv4 address is not taken for a name).
+func isHostname(s string) bool {
+	if len(s) == 0 || len(s) > 253 {
+		return false
+	}
+	labels := strings.Split(s, ".")
+	for _, l := range labels {
+		if len(l) == 0 || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			c := l[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	last := labels[len(labels)-1]
+	return strings.Trim(last, "0123456789") != ""
+}
+
+// timeoutMS converts a timeout and its unit to milliseconds; ok is false
+// when the value is not a positive decimal integer or the unit is unknown.
+func timeoutMS(value, unit string) (int64, bool) {
+	if !positiveIntRe.MatchString(value) || len(value) > 12 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	switch unit {
+	case "ms":
+		return n, true
+	case "s":
+		return n * 1000, true
+	}
+	return 0, false
+}
+
+// weight parses a Weight string.
+func weight(s string) (int, bool) {
+	if !positiveIntRe.MatchString(s) || len(s) > 3 {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(s)
+	return n, n >= 1 && n <= 256
+}
+
+// isHealthURI accepts an absolute path of visible ASCII that HAProxy reads
+// as one word: no '#', quotes or backslashes.
+func isHealthURI(s string) bool {
+	if !strings.HasPrefix(s, "/") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c > '~' || c == '#' || c == '"' || c == '\'' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
