@@ -111,8 +111,8 @@ func parseJSON(data []byte) (*node, error) {
 	if err != nil {
 		return nil, p.wrap(err)
 	}
+	off := p.skip(int(p.dec.InputOffset()))
 	if _, err := p.dec.Token(); err != io.EOF {
-		off := p.skip(int(p.dec.InputOffset()))
 		if err == nil || off < len(data) {
 			return nil, &syntaxError{pos: p.cur.at(off), msg: "invalid character after top-level value: a document holds one JSON object"}
 		}

@@ -71,6 +71,16 @@ func (c *checker) add(ptr, rule, msg string) {
 	c.out = append(c.out, f)
 }
 
+// where names a listener for messages: its pointer, and its line when the
+// model came from a file.
+func (c *checker) where(ptr string) string {
+	if c.doc == nil {
+		return ptr
+	}
+	p := c.doc.Base + ptr
+	return fmt.Sprintf("%s (line %d)", p, c.doc.Position(p).Line)
+}
+
 // present reports whether the field at ptr is set. Without a document, a
 // field is set when it is not its zero value.
 func (c *checker) present(ptr string, zero bool) bool {
@@ -168,7 +178,7 @@ func (c *checker) crossListener(l *model.Listeners) {
 				c.add(ptr+"/ListenerName", "listener-name-unique",
 					fmt.Sprintf("ListenerName %q is already used by %s; names must be unique across HTTP and TCP listeners", name, first))
 			} else {
-				names[name] = ptr
+				names[name] = c.where(ptr)
 			}
 		}
 		if port != 0 {
@@ -176,7 +186,7 @@ func (c *checker) crossListener(l *model.Listeners) {
 				c.add(ptr+"/ListenerPort", "port-unique",
 					fmt.Sprintf("ListenerPort %d is already used by %s; each listener needs its own port", port, first))
 			} else {
-				ports[port] = ptr
+				ports[port] = c.where(ptr)
 			}
 		}
 	}
@@ -188,7 +198,7 @@ func (c *checker) crossListener(l *model.Listeners) {
 				c.add(ptr+"/SessionPersistence/Key", "cookie-key-unique",
 					fmt.Sprintf("SessionPersistence Key %q is already used by %s; cookie keys must be unique", sp.Key, first))
 			} else {
-				keys[sp.Key] = ptr
+				keys[sp.Key] = c.where(ptr)
 			}
 		}
 	}

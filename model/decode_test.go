@@ -1,0 +1,176 @@
+package model
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestPositionsAreExact(t *testing.T) {
+	text := "{\n  \"HttpListeners\": [\n    {\"ListenerName\": \"证书web\", \"ListenerPort\": 80,\n     \"BackendServer\": [{\"IP\": \"1.2.3.4\", \"Weight\": \"5\"}]}\n  ],\r\n  \"TcpListeners\": []\n}\n"
+	d, err := Decode("x.json", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		ptr  string
+		want Pos
+	}{
+		{"", Pos{1, 1}},
+		{"/HttpListeners", Pos{2, 20}},
+		{"/HttpListeners/0", Pos{3, 5}},
+		{"/HttpListeners/0/ListenerName", Pos{3, 22}},
+		// Columns count characters: the two Chinese characters are one column each.
+		{"/HttpListeners/0/ListenerPort", Pos{3, 47}},
+		{"/HttpListeners/0/BackendServer/0/Weight", Pos{4, 52}},
+		{"/TcpListeners", Pos{6, 19}},
+		// A missing value points at its closest enclosing value.
+		{"/HttpListeners/0/MaxConn", Pos{3, 5}},
+		{"/HttpListeners/7/MaxConn", Pos{2, 20}},
+	}
+	for _, tt := range tests {
+		if got := d.Position(tt.ptr); got != tt.want {
+			t.Errorf("Position(%q) = %v, want %v", tt.ptr, got, tt.want)
+		}
+	}
+	if !d.Has("/HttpListeners/0/ListenerPort") || d.Has("/HttpListeners/0/MaxConn") {
+		t.Error("Has is wrong")
+	}
+}
+
+func TestShapes(t *testing.T) {
+	tests := []struct {
+		text  string
+		shape Shape
+		base  string
+		n     int
+	}{
+		{`{"HttpListeners": [{}], "TcpListeners": []}`, ShapeBare, "", 1},
+		{`{"InstanceUuid": "u", "HttpListeners": [{}, {}]}`, ShapeRequest, "", 2},
+		{`{"Code": "Success", "Data": {"HttpListeners": [{}], "TcpListeners": [{}]}, "Message": "ok", "TaskId": ""}`, ShapeDescribe, "/Data", 1},
+	}
+	for _, tt := range tests {
+		d, err := Decode("x.json", []byte(tt.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Shape != tt.shape || d.Base != tt.base || len(d.Listeners.HttpListeners) != tt.n || len(d.Findings) != 0 {
+			t.Errorf("%s: shape %v base %q http %d findings %v", tt.text, d.Shape, d.Base, len(d.Listeners.HttpListeners), d.Findings)
+		}
+	}
+}
+
+func TestDecodeFindings(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string // "LINE:COL rule pointer"
+	}{
+		{"syntax.json", "{\n  \"HttpListeners\": [\n    {\"ListenerPort\": 80,}\n  ]\n}", []string{"3:24 syntax "}},
+		{"truncated.json", "{\"HttpListeners\": [", []string{"1:20 syntax "}},
+		{"trailing.json", "{}\n{}", []string{"2:1 syntax "}},
+		{"array.json", "[]", []string{"1:1 type "}},
+		{"unknown.json", `{"HttpListeners": [{"listenername": "a"}], "Extra": 1}`, []string{
+			"1:21 unknown-field /HttpListeners/0/listenername", "1:44 unknown-field /Extra"}},
+		{"types.json", `{"HttpListeners": [{"ListenerPort": "80", "MaxConn": 1.5, "AclWhiteList": "x", "BackendServer": [{"Weight": 3}], "Scheduler": true}]}`, []string{
+			"1:37 documented-type /HttpListeners/0/ListenerPort", "1:54 type /HttpListeners/0/MaxConn",
+			"1:75 type /HttpListeners/0/AclWhiteList", "1:109 documented-type /HttpListeners/0/BackendServer/0/Weight",
+			"1:127 type /HttpListeners/0/Scheduler"}},
+		{"dup.json", "{\"HttpListeners\": [{\"MaxConn\": 1,\n \"MaxConn\": 2}]}", []string{"2:2 duplicate-key /HttpListeners/0/MaxConn"}},
+		{"big.json", `{"HttpListeners": [{"MaxConn": 99999999999, "ListenerPort": "080"}]}`, []string{
+			"1:32 type /HttpListeners/0/MaxConn", "1:61 type /HttpListeners/0/ListenerPort"}},
+		{"x.yaml", "HttpListeners:\n  - ListenerName: web\n    ListenerPort: \"80\"\n    Bogus: 1\n", []string{
+			"3:19 documented-type /HttpListeners/0/ListenerPort", "4:5 unknown-field /HttpListeners/0/Bogus"}},
+		{"bad.yaml", "HttpListeners:\n  - a: [\n", []string{"2:1 syntax "}},
+		{"deep.json", strings.Repeat("[", 300) + strings.Repeat("]", 300), []string{"1:258 syntax "}},
+		{"wrongside.json", `{"HttpListeners": [{"EnableSourceIp": "on"}]}`, []string{"1:21 unknown-field /HttpListeners/0/EnableSourceIp"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Decode(tt.name, []byte(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range d.Findings {
+				got = append(got, strings.TrimSpace(
+					strings.Join([]string{itoa(f.Line) + ":" + itoa(f.Col), f.Rule, f.Pointer}, " ")))
+			}
+			want := make([]string, len(tt.want))
+			for i, w := range tt.want {
+				want[i] = strings.TrimSpace(w)
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s\n(%v)", strings.Join(got, "\n"), strings.Join(want, "\n"), d.Findings)
+			}
+		})
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestYAMLEqualsJSON(t *testing.T) {
+	j, err := DecodeFile("../testdata/lint/valid-basic.json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := DecodeFile("../testdata/lint/valid-basic.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Findings)+len(y.Findings) != 0 {
+		t.Fatalf("findings: %v %v", j.Findings, y.Findings)
+	}
+	jj, yy := MarshalIndent(&j.Listeners), MarshalIndent(&y.Listeners)
+	if string(jj) != string(yy) {
+		t.Errorf("YAML and JSON decode differently:\n%s\n%s", jj, yy)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	d, _ := Decode("x.json", []byte(`{"HttpListeners": [{"SessionPersistence": {"Key": "k1"}}, {"SessionPersistence": {"Key": "k2", "Mode": 0}}]}`))
+	if m := d.Listeners.HttpListeners[0].SessionPersistence.Mode; m != DefaultCookieMode {
+		t.Errorf("absent Mode = %d, want %d", m, DefaultCookieMode)
+	}
+	if m := d.Listeners.HttpListeners[1].SessionPersistence.Mode; m != 0 {
+		t.Errorf("Mode 0 = %d", m)
+	}
+}
+
+func TestBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.json")
+	os.WriteFile(empty, nil, 0o644)
+	binary := filepath.Join(dir, "bin.json")
+	os.WriteFile(binary, []byte("{\x00\x01\x02"), 0o644)
+	latin1 := filepath.Join(dir, "latin1.json")
+	os.WriteFile(latin1, []byte("{\"a\": \"\xe9\"}"), 0o644)
+	tests := []struct {
+		path string
+		want string
+	}{
+		{empty, "empty document"},
+		{binary, "not a text file"},
+		{latin1, "not a text file"},
+		{dir, "is a directory"},
+		{filepath.Join(dir, "missing.json"), "no such file"},
+	}
+	for _, tt := range tests {
+		_, err := DecodeFile(tt.path, nil)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: err = %v, want one line with %q", tt.path, err, tt.want)
+		}
+	}
+	if _, err := Decode("e.json", []byte(" \n")); !errors.Is(err, ErrEmpty) {
+		t.Errorf("blank: %v", err)
+	}
+}
+
+func TestStdinAndBOM(t *testing.T) {
+	d, err := DecodeFile("-", strings.NewReader("\xef\xbb\xbf{\"HttpListeners\": []}"))
+	if err != nil || len(d.Findings) != 0 || d.Format != "json" {
+		t.Fatalf("stdin: %v %v %s", err, d, d.Format)
+	}
+}
