@@ -1,0 +1,402 @@
+package cdsapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/lbconf/lbconf/model"
+)
+
+// Action names.
+const (
+	ActionDescribeLoadBalancers         = "DescribeLoadBalancers"
+	ActionDescribeLoadBalancerStrategys = "DescribeLoadBalancerStrategys"
+	ActionModifyLoadBalancerStrategys   = "ModifyLoadBalancerStrategys"
+	ActionAddLoadBalancerStrategys      = "AddLoadBalancerStrategys"
+	ActionDescribeHaproxyCustomConfig   = "DescribeHaproxyCustomConfig"
+	ActionModifyHaproxyCustomConfig     = "ModifyHaproxyCustomConfig"
+	ActionDescribeLBInstanceListeners   = "DescribeLBInstanceListeners"
+)
+
+// StatusRunning is the Status of an instance that is not busy with a task.
+const StatusRunning = "RUNNING"
+
+// DescribeLoadBalancersRequest filters DescribeLoadBalancers. Empty fields
+// are not sent. The API may match IP, InstanceUuid and InstanceName
+// loosely (its own example filters IP by "66.66").
+type DescribeLoadBalancersRequest struct {
+	IP           string
+	InstanceUuid string
+	InstanceName string
+	// StartTime and EndTime bound the creation time, as
+	// "2021-03-10 14:00:00".
+	StartTime string
+	EndTime   string
+}
+
+func (r DescribeLoadBalancersRequest) params() url.Values {
+	p := url.Values{}
+	for name, value := range map[string]string{
+		"IP": r.IP, "InstanceUuid": r.InstanceUuid, "InstanceName": r.InstanceName,
+		"StartTime": r.StartTime, "EndTime": r.EndTime,
+	} {
+		if value != "" {
+			p.Set(name, value)
+		}
+	}
+	return p
+}
+
+// LoadBalancer is one instance as DescribeLoadBalancers describes it. The
+// fields whose documented type is unstable (CloneServices, MasterInfo,
+// RelationService, RoGroups) are left out.
+type LoadBalancer struct {
+	InstanceUuid string `json:"InstanceUuid"`
+	InstanceName string `json:"InstanceName"`
+	// Status is "RUNNING" when the instance is idle; other values mean a
+	// task is under way.
+	Status string `json:"Status"`
+	// StatusStr is Status in Chinese ("运行中").
+	StatusStr string `json:"StatusStr"`
+	// Version is the HAProxy version, such as "1.8.3" or "2.4".
+	Version string `json:"Version"`
+	// IsCustomConf is 1 when the advanced (custom) config is active, 0 when
+	// the basic strategies are.
+	IsCustomConf int `json:"IsCustomConf"`
+	// IP is the public VIP if there is one, else the private one.
+	IP             string `json:"IP"`
+	Port           int    `json:"Port"`
+	Vips           []Vip  `json:"Vips"`
+	RegionId       string `json:"RegionId"`
+	DisplayName    string `json:"DisplayName"`
+	VdcId          string `json:"VdcId"`
+	VdcName        string `json:"VdcName"`
+	ProjectName    string `json:"ProjectName"`
+	SubProductName string `json:"SubProductName"`
+	Cpu            int    `json:"Cpu"`
+	// Ram is in MiB.
+	Ram int `json:"Ram"`
+	// CreatedTime reads like "2020-05-05 00:13:53".
+	CreatedTime string `json:"CreatedTime"`
+	ResourceId  string `json:"ResourceId"`
+	LinkType    string `json:"LinkType"`
+	LinkTypeStr string `json:"LinkTypeStr"`
+}
+
+// CustomConf reports whether the advanced (custom) config is active.
+func (lb LoadBalancer) CustomConf() bool { return lb.IsCustomConf == 1 }
+
+// UnmarshalJSON decodes the documented shape, and also accepts the integer
+// fields as strings or null.
+func (lb *LoadBalancer) UnmarshalJSON(b []byte) error {
+	type plain LoadBalancer // without this method
+	var aux struct {
+		plain
+		IsCustomConf flexInt `json:"IsCustomConf"`
+		Port         flexInt `json:"Port"`
+		Cpu          flexInt `json:"Cpu"`
+		Ram          flexInt `json:"Ram"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*lb = LoadBalancer(aux.plain)
+	lb.IsCustomConf, lb.Port, lb.Cpu, lb.Ram = int(aux.IsCustomConf), int(aux.Port), int(aux.Cpu), int(aux.Ram)
+	return nil
+}
+
+// Vip is one virtual IP of an instance.
+type Vip struct {
+	IP string `json:"IP"`
+	// Type is "private" or "public".
+	Type string `json:"Type"`
+}
+
+// TaskResult is the answer to a Modify or Add action: the change is queued
+// as a task.
+type TaskResult struct {
+	TaskId string
+	// Message is the API's message, such as "The policy modification task
+	// is successfully delivered. Wait until the task is executed."
+	Message string
+}
+
+// StrategiesRequest is the JSON body of ModifyLoadBalancerStrategys and
+// AddLoadBalancerStrategys.
+type StrategiesRequest struct {
+	InstanceUuid string `json:"InstanceUuid"`
+	model.Listeners
+}
+
+// CustomConfigRequest is the JSON body of ModifyHaproxyCustomConfig.
+type CustomConfigRequest struct {
+	InstanceUuid string `json:"InstanceUuid"`
+	// Configs is the whole haproxy.cfg.
+	Configs string `json:"Configs"`
+}
+
+// CustomConfigData is the Data of DescribeHaproxyCustomConfig.
+type CustomConfigData struct {
+	Configs string `json:"Configs"`
+}
+
+// InstanceListener is one item of DescribeLBInstanceListeners.
+type InstanceListener struct {
+	ListenerName string
+	ListenerPort int
+	ListenerMode string
+	// Fields holds every field of the item, numbers as json.Number.
+	Fields map[string]any
+}
+
+// UnmarshalJSON keeps every field in Fields and picks the three known ones;
+// ListenerPort may be a number or a numeric string.
+func (l *InstanceListener) UnmarshalJSON(b []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var fields map[string]any
+	if err := dec.Decode(&fields); err != nil {
+		return err
+	}
+	*l = InstanceListener{Fields: fields}
+	l.ListenerName, _ = fields["ListenerName"].(string)
+	l.ListenerMode, _ = fields["ListenerMode"].(string)
+	switch port := fields["ListenerPort"].(type) {
+	case json.Number:
+		n, _ := strconv.Atoi(port.String())
+		l.ListenerPort = n
+	case string:
+		n, _ := strconv.Atoi(strings.TrimSpace(port))
+		l.ListenerPort = n
+	}
+	return nil
+}
+
+// DescribeLoadBalancers lists the instances that match the filter.
+func (c *Client) DescribeLoadBalancers(ctx context.Context, req DescribeLoadBalancersRequest) ([]LoadBalancer, error) {
+	env, err := c.call(ctx, http.MethodGet, ActionDescribeLoadBalancers, req.params(), nil)
+	if err != nil {
+		return nil, err
+	}
+	var list []LoadBalancer
+	if err := decodeData(ActionDescribeLoadBalancers, env, &list); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// DescribeLoadBalancer returns the instance whose InstanceUuid is exactly
+// instanceUuid; the error wraps [ErrInstanceNotFound] when there is none.
+func (c *Client) DescribeLoadBalancer(ctx context.Context, instanceUuid string) (LoadBalancer, error) {
+	if err := checkUuid(ActionDescribeLoadBalancers, instanceUuid); err != nil {
+		return LoadBalancer{}, err
+	}
+	list, err := c.DescribeLoadBalancers(ctx, DescribeLoadBalancersRequest{InstanceUuid: instanceUuid})
+	if err != nil {
+		return LoadBalancer{}, err
+	}
+	for _, lb := range list {
+		if lb.InstanceUuid == instanceUuid {
+			return lb, nil
+		}
+	}
+	return LoadBalancer{}, fmt.Errorf("cdsapi: %s: %w: %s", ActionDescribeLoadBalancers, ErrInstanceNotFound, instanceUuid)
+}
+
+// DescribeLoadBalancerStrategys returns the basic strategies (listeners) of
+// an instance.
+func (c *Client) DescribeLoadBalancerStrategys(ctx context.Context, instanceUuid string) (model.Listeners, error) {
+	raw, err := c.DescribeLoadBalancerStrategysRaw(ctx, instanceUuid)
+	if err != nil {
+		return model.Listeners{}, err
+	}
+	var l model.Listeners
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return model.Listeners{}, fmt.Errorf("cdsapi: %s: %w: Data does not match the listener model: %w",
+			ActionDescribeLoadBalancerStrategys, ErrMalformedResponse, err)
+	}
+	return l, nil
+}
+
+// DescribeLoadBalancerStrategysRaw returns the Data of
+// DescribeLoadBalancerStrategys as the API sent it ({"HttpListeners": ...,
+// "TcpListeners": ...}), for callers that decode it themselves.
+func (c *Client) DescribeLoadBalancerStrategysRaw(ctx context.Context, instanceUuid string) (json.RawMessage, error) {
+	env, err := c.getByInstance(ctx, ActionDescribeLoadBalancerStrategys, instanceUuid)
+	if err != nil {
+		return nil, err
+	}
+	if isNull(env.Data) {
+		return json.RawMessage(`{"HttpListeners":[],"TcpListeners":[]}`), nil
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(env.Data), []byte("{")) {
+		return nil, fmt.Errorf("cdsapi: %s: %w: Data is not an object: %s",
+			ActionDescribeLoadBalancerStrategys, ErrMalformedResponse, snippet(env.Data))
+	}
+	return env.Data, nil
+}
+
+// ModifyLoadBalancerStrategys replaces all listeners of an instance with l
+// and switches it to basic strategies (IsCustomConf 0). Empty lists are
+// sent as [] (the API requires HttpListeners even when empty), as are empty
+// AclWhiteList, CertificateIds and BackendServer lists.
+func (c *Client) ModifyLoadBalancerStrategys(ctx context.Context, instanceUuid string, l model.Listeners) (TaskResult, error) {
+	return c.postStrategies(ctx, ActionModifyLoadBalancerStrategys, instanceUuid, l)
+}
+
+// AddLoadBalancerStrategys adds the listeners of l to those of an instance
+// (the API refuses names and ports already used) and switches it to basic
+// strategies (IsCustomConf 0). Lists are sent as for
+// [Client.ModifyLoadBalancerStrategys].
+func (c *Client) AddLoadBalancerStrategys(ctx context.Context, instanceUuid string, l model.Listeners) (TaskResult, error) {
+	return c.postStrategies(ctx, ActionAddLoadBalancerStrategys, instanceUuid, l)
+}
+
+// DescribeHaproxyCustomConfig returns the advanced (custom) haproxy.cfg of
+// an instance (Data.Configs).
+func (c *Client) DescribeHaproxyCustomConfig(ctx context.Context, instanceUuid string) (string, error) {
+	env, err := c.getByInstance(ctx, ActionDescribeHaproxyCustomConfig, instanceUuid)
+	if err != nil {
+		return "", err
+	}
+	var data CustomConfigData
+	if err := decodeData(ActionDescribeHaproxyCustomConfig, env, &data); err != nil {
+		return "", err
+	}
+	return data.Configs, nil
+}
+
+// ModifyHaproxyCustomConfig sets the whole haproxy.cfg of an instance and
+// switches it to the advanced config (IsCustomConf 1).
+func (c *Client) ModifyHaproxyCustomConfig(ctx context.Context, instanceUuid, configs string) (TaskResult, error) {
+	if err := checkUuid(ActionModifyHaproxyCustomConfig, instanceUuid); err != nil {
+		return TaskResult{}, err
+	}
+	body := CustomConfigRequest{InstanceUuid: instanceUuid, Configs: configs}
+	env, err := c.call(ctx, http.MethodPost, ActionModifyHaproxyCustomConfig, nil, body)
+	if err != nil {
+		return TaskResult{}, err
+	}
+	return TaskResult{TaskId: string(env.TaskId), Message: env.Message}, nil
+}
+
+// DescribeLBInstanceListeners lists the listeners an instance runs.
+//
+// This action is not in the public API documentation: it is a GET with
+// InstanceUuid whose Data is taken to be a list of objects with at least
+// ListenerName, ListenerPort and ListenerMode. Every field of each item is
+// kept in [InstanceListener.Fields].
+func (c *Client) DescribeLBInstanceListeners(ctx context.Context, instanceUuid string) ([]InstanceListener, error) {
+	env, err := c.getByInstance(ctx, ActionDescribeLBInstanceListeners, instanceUuid)
+	if err != nil {
+		return nil, err
+	}
+	var list []InstanceListener
+	if err := decodeData(ActionDescribeLBInstanceListeners, env, &list); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// getByInstance sends a GET whose only parameter is InstanceUuid.
+func (c *Client) getByInstance(ctx context.Context, action, instanceUuid string) (*envelope, error) {
+	if err := checkUuid(action, instanceUuid); err != nil {
+		return nil, err
+	}
+	return c.call(ctx, http.MethodGet, action, url.Values{"InstanceUuid": {instanceUuid}}, nil)
+}
+
+func (c *Client) postStrategies(ctx context.Context, action, instanceUuid string, l model.Listeners) (TaskResult, error) {
+	if err := checkUuid(action, instanceUuid); err != nil {
+		return TaskResult{}, err
+	}
+	body := StrategiesRequest{InstanceUuid: instanceUuid, Listeners: withEmptyLists(l)}
+	env, err := c.call(ctx, http.MethodPost, action, nil, body)
+	if err != nil {
+		return TaskResult{}, err
+	}
+	return TaskResult{TaskId: string(env.TaskId), Message: env.Message}, nil
+}
+
+// withEmptyLists returns a copy of l whose nil lists are empty, so that
+// they are sent as [] rather than null. l is not modified.
+func withEmptyLists(l model.Listeners) model.Listeners {
+	out := model.Listeners{
+		HttpListeners: make([]model.HttpListener, len(l.HttpListeners)),
+		TcpListeners:  make([]model.TcpListener, len(l.TcpListeners)),
+	}
+	for i, h := range l.HttpListeners {
+		h.AclWhiteList = nonNil(h.AclWhiteList)
+		h.CertificateIds = nonNil(h.CertificateIds)
+		h.BackendServer = nonNil(h.BackendServer)
+		out.HttpListeners[i] = h
+	}
+	for i, t := range l.TcpListeners {
+		t.AclWhiteList = nonNil(t.AclWhiteList)
+		t.BackendServer = nonNil(t.BackendServer)
+		out.TcpListeners[i] = t
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func checkUuid(action, instanceUuid string) error {
+	if strings.TrimSpace(instanceUuid) == "" {
+		return fmt.Errorf("cdsapi: %s: the instance UUID is empty", action)
+	}
+	return nil
+}
+
+// decodeData decodes env.Data into out; a null or absent Data leaves out
+// as it is.
+func decodeData(action string, env *envelope, out any) error {
+	if isNull(env.Data) {
+		return nil
+	}
+	if err := json.Unmarshal(env.Data, out); err != nil {
+		return fmt.Errorf("cdsapi: %s: %w: unexpected Data (%d bytes, starting %s): %w",
+			action, ErrMalformedResponse, len(env.Data), snippet(env.Data), err)
+	}
+	return nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	s := bytes.TrimSpace(raw)
+	return len(s) == 0 || bytes.Equal(s, []byte("null"))
+}
+
+// flexInt decodes a JSON number, numeric string or null into an int.
+type flexInt int
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		return nil
+	}
+	if unquoted, err := strconv.Unquote(s); err == nil {
+		s = strings.TrimSpace(unquoted)
+		if s == "" {
+			*f = 0
+			return nil
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("want an integer, got %s", b)
+	}
+	*f = flexInt(n)
+	return nil
+}
