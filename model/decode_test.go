@@ -68,7 +68,7 @@ func TestDecodeFindings(t *testing.T) {
 		name, text string
 		want       []string // "LINE:COL rule pointer"
 	}{
-		{"syntax.json", "{\n  \"HttpListeners\": [\n    {\"ListenerPort\": 80,}\n  ]\n}", []string{"3:24 syntax "}},
+		{"syntax.json", "{\n  \"HttpListeners\": [\n    {\"ListenerPort\": 80,}\n  ]\n}", []string{"3:25 syntax "}},
 		{"truncated.json", "{\"HttpListeners\": [", []string{"1:20 syntax "}},
 		{"trailing.json", "{}\n{}", []string{"2:1 syntax "}},
 		{"array.json", "[]", []string{"1:1 type "}},

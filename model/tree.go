@@ -148,11 +148,8 @@ func (p *jsonParser) wrap(err error) error {
 	}
 	var jse *json.SyntaxError
 	if errors.As(err, &jse) {
-		// Offset counts the bytes read, including the offending one.
-		off := int(jse.Offset) - 1
-		if off < 0 {
-			off = 0
-		}
+		// The tokenizer's Offset counts the bytes before the offending one.
+		off := int(jse.Offset)
 		return &syntaxError{pos: newCursor(p.data).at(off), msg: jse.Error()}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
