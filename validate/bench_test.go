@@ -1,0 +1,86 @@
+package validate_test
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/lbconf/lbconf/model"
+	"github.com/lbconf/lbconf/validate"
+)
+
+// bigDocument returns a valid document of n HTTP and n TCP listeners, each
+// with four servers, ACLs and a cookie.
+func bigDocument(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"HttpListeners": [`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `
+  {"ListenerName": "web%d", "ListenerPort": %d, "ListenerMode": "http", "MaxConn": 1000,
+   "ClientTimeout": "30", "ClientTimeoutUnit": "s", "ConnectTimeout": "5000", "ConnectTimeoutUnit": "ms",
+   "ServerTimeout": "30", "ServerTimeoutUnit": "s", "Scheduler": "roundrobin", "StickySession": "on",
+   "AclWhiteList": ["10.0.0.0/8", "192.168.%d.0/24"], "CertificateIds": [],
+   "BackendServer": [`, i, 10000+i, i%256)
+		for s := 0; s < 4; s++ {
+			if s > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, `{"IP": "10.%d.%d.%d", "Port": 8080, "Weight": "10", "MaxConn": 100}`, i/65536%256, i/256%256, s+1)
+		}
+		fmt.Fprintf(&b, `],
+   "SessionPersistence": {"Key": "c%d", "Mode": 1, "Timer": {"MaxIdle": 600, "MaxLife": 3600}},
+   "Option": {"Httpchk": {"Method": "GET", "Uri": "/health"}}}`, i)
+	}
+	b.WriteString("],\n\"TcpListeners\": [")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `
+  {"ListenerName": "db%d", "ListenerPort": %d, "ListenerMode": "tcp", "MaxConn": 1000,
+   "ClientTimeout": "60", "ClientTimeoutUnit": "s", "ConnectTimeout": "5", "ConnectTimeoutUnit": "s",
+   "ServerTimeout": "60", "ServerTimeoutUnit": "s", "Scheduler": "leastconn", "AclWhiteList": [],
+   "BackendServer": [{"IP": "10.200.%d.%d", "Port": 3306, "Weight": "1", "MaxConn": 100}],
+   "EnableSourceIp": "on", "EnableRepeaterMode": "off"}`, i, 10000+n+i, i/256%256, i%256)
+	}
+	b.WriteString("]}\n")
+	return b.Bytes()
+}
+
+func benchmarkLint(b *testing.B, n int) {
+	data := bigDocument(n)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		doc, err := model.Decode("big.json", data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if fs := validate.Document(doc); len(fs) != 0 {
+			b.Fatalf("unexpected findings, first: %v", fs[0])
+		}
+	}
+}
+
+// Ports run out past 27,000 listeners of each kind, so the largest sizes
+// carry port-unique findings; the benchmark then measures reporting too.
+func benchmarkLintAny(b *testing.B, n int) {
+	data := bigDocument(n)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		doc, err := model.Decode("big.json", data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = validate.Document(doc)
+	}
+}
+
+func BenchmarkLint100Listeners(b *testing.B)   { benchmarkLint(b, 50) }
+func BenchmarkLint1kListeners(b *testing.B)    { benchmarkLint(b, 500) }
+func BenchmarkLint10kListeners(b *testing.B)   { benchmarkLint(b, 5000) }
+func BenchmarkLint100MBDocument(b *testing.B) { benchmarkLintAny(b, 90000) }
