@@ -80,7 +80,7 @@ func benchmarkLintAny(b *testing.B, n int) {
 	}
 }
 
-func BenchmarkLint100Listeners(b *testing.B)   { benchmarkLint(b, 50) }
-func BenchmarkLint1kListeners(b *testing.B)    { benchmarkLint(b, 500) }
-func BenchmarkLint10kListeners(b *testing.B)   { benchmarkLint(b, 5000) }
+func BenchmarkLint100Listeners(b *testing.B)  { benchmarkLint(b, 50) }
+func BenchmarkLint1kListeners(b *testing.B)   { benchmarkLint(b, 500) }
+func BenchmarkLint10kListeners(b *testing.B)  { benchmarkLint(b, 5000) }
 func BenchmarkLint100MBDocument(b *testing.B) { benchmarkLintAny(b, 90000) }
