@@ -315,6 +315,8 @@ func (c *Client) transportError(ctx, actx context.Context, method, action string
 		err = fmt.Errorf("cdsapi: %s %s: %w", method, action, ctx.Err())
 	case errors.Is(actx.Err(), context.DeadlineExceeded):
 		err = fmt.Errorf("cdsapi: %s %s: no answer within %s: %w", method, action, c.opts.Timeout, context.DeadlineExceeded)
+	case errors.Is(cause, io.EOF) || errors.Is(cause, io.ErrUnexpectedEOF):
+		err = fmt.Errorf("cdsapi: %s %s: the connection was closed before the answer was complete: %w", method, action, cause)
 	default:
 		err = fmt.Errorf("cdsapi: %s %s: %w", method, action, cause)
 	}
@@ -343,21 +345,20 @@ func stripURL(err error) error {
 }
 
 // scrubber returns a function that removes the secret and the signature
-// (plain or encoded) from text that came from elsewhere, such as a server
-// that echoes the request.
+// (plain or encoded), and masks the AccessKeyId, in text that came from
+// elsewhere, such as a server that echoes the request.
 func (c *Client) scrubber(signature string) func(string) string {
-	var secrets []string
+	var pairs []string // old, new, old, new...
 	for _, s := range []string{signature, PercentEncode(signature), url.QueryEscape(signature), c.creds.secretKey()} {
 		if len(s) >= 4 {
-			secrets = append(secrets, s)
+			pairs = append(pairs, s, redacted)
 		}
 	}
-	return func(text string) string {
-		for _, s := range secrets {
-			text = strings.ReplaceAll(text, s, redacted)
-		}
-		return text
+	if id := c.creds.AccessKeyID; len(id) >= 4 {
+		pairs = append(pairs, id, maskID(id))
 	}
+	replacer := strings.NewReplacer(pairs...)
+	return replacer.Replace
 }
 
 // debugURL is the request URL for the debug log: AccessKeyId masked,

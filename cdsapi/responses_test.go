@@ -1,0 +1,180 @@
+package cdsapi_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lbconf/lbconf/cdsapi"
+)
+
+// The documented DescribeLoadBalancers answer (section 4), with the commas
+// the documentation forgot.
+const documentedInstances = `{
+    "Code": "Success",
+    "Data": [{
+        "CloneServices": null,
+        "Cpu": 1,
+        "CreatedTime": "2020-05-05 00:13:53",
+        "DisplayName": "亚太地区-香港-可用区A",
+        "IP": "66.66.0.52",
+        "InstanceName": "*******",
+        "InstanceUuid": "*************",
+        "IsCustomConf":0,
+        "LinkType": "",
+        "LinkTypeStr": "",
+        "MasterInfo": "",
+        "Port": 0,
+        "ProjectName": "默认项目",
+        "Ram": 2048,
+        "RegionId": "CN_Hongkong_A",
+        "RelationService": null,
+        "ResourceId": "71bf731e-7cc8-4307-8408-4952e4dcd470",
+        "RoGroups": null,
+        "Status": "RUNNING",
+        "StatusStr": "运行中",
+        "SubProductName": "haproxy 主从版",
+        "VdcId": "********",
+        "VdcName": "香港PaaS1",
+        "Version": "1.8.3",
+        "Vips": [{
+           "IP": "10.0.0.1",
+           "Type": "private"
+        },{
+           "IP": "66.66.0.52",
+           "Type": "public"
+        }]
+    }],
+    "Message": "Success."
+}`
+
+// answerServer answers every request with status and body and counts the
+// requests.
+func answerServer(t *testing.T, status int, body string, header ...string) (*cdsapi.Client, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		for i := 0; i < len(header); i += 2 {
+			w.Header().Set(header[i], header[i+1])
+		}
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := cdsapi.NewClient(cdsapi.NewCredentials("AKIDTEST0000", "secret-test-0000"), cdsapi.Options{
+		Endpoint: srv.URL,
+		Sleep:    func(ctx context.Context, d time.Duration) error { return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &n
+}
+
+func TestDocumentedInstanceDecodes(t *testing.T) {
+	c, _ := answerServer(t, 200, documentedInstances)
+	list, err := c.DescribeLoadBalancers(t.Context(), cdsapi.DescribeLoadBalancersRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 {
+		t.Fatalf("%d instances", len(list))
+	}
+	lb := list[0]
+	if lb.Status != "RUNNING" || lb.Version != "1.8.3" || lb.IsCustomConf != 0 || lb.Ram != 2048 || lb.Cpu != 1 ||
+		lb.ProjectName != "默认项目" || len(lb.Vips) != 2 || lb.Vips[1] != (cdsapi.Vip{IP: "66.66.0.52", Type: "public"}) {
+		t.Errorf("decoded %+v", lb)
+	}
+}
+
+// The API is loose with types; integer fields may come as strings.
+func TestLenientInstanceFields(t *testing.T) {
+	c, _ := answerServer(t, 200, `{"Code":"Success","Data":[{"InstanceUuid":"u","IsCustomConf":"1","Port":null,"Cpu":"","Ram":"4096","vips":[{"ip":"1.2.3.4","type":"public"}]}],"TaskId":null}`)
+	list, err := c.DescribeLoadBalancers(t.Context(), cdsapi.DescribeLoadBalancersRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lb := list[0]; lb.IsCustomConf != 1 || lb.Ram != 4096 || lb.Port != 0 || len(lb.Vips) != 1 || lb.Vips[0].IP != "1.2.3.4" {
+		t.Errorf("decoded %+v", lb)
+	}
+	c, _ = answerServer(t, 200, `{"Code":"Success","Data":[{"IsCustomConf":"yes"}]}`)
+	if _, err := c.DescribeLoadBalancers(t.Context(), cdsapi.DescribeLoadBalancersRequest{}); !errors.Is(err, cdsapi.ErrMalformedResponse) {
+		t.Errorf("err = %v, want ErrMalformedResponse", err)
+	}
+}
+
+func TestUnexpectedAnswers(t *testing.T) {
+	huge := strings.Repeat("<p>not json</p>", 100000)
+	tests := []struct {
+		name     string
+		status   int
+		body     string
+		header   []string
+		attempts int32
+		is       error
+		code     string // of the *APIError, "-" when none is expected
+		contains []string
+		maxLen   int
+	}{
+		{name: "gateway page is retried", status: 502, body: "<html>Bad Gateway</html>", header: []string{"X-Request-Id", "rq-1"},
+			attempts: 3, code: "", contains: []string{"HTTP 502", "Bad Gateway", "rq-1", "gave up after 3 attempts"}},
+		{name: "empty 503", status: 503, attempts: 3, code: "", contains: []string{"HTTP 503: Service Unavailable"}},
+		{name: "huge non-JSON is truncated", status: 200, body: huge, attempts: 1, is: cdsapi.ErrMalformedResponse, code: "-",
+			contains: []string{cdsapi.ActionDescribeHaproxyCustomConfig, "HTTP 200", "1500000 bytes"}, maxLen: 600},
+		{name: "JSON without Code", status: 200, body: `{"Data":{}}`, attempts: 1, is: cdsapi.ErrMalformedResponse, code: "-",
+			contains: []string{`no "Code" field`}},
+		{name: "Code other than Success at 200", status: 200, body: `{"Code":"BadArgs","Message":"bad","RequestId":"r-9"}`,
+			attempts: 1, code: cdsapi.CodeBadArgs, contains: []string{"BadArgs: bad (HTTP 200, request ID r-9)"}},
+		{name: "Data of the wrong shape", status: 200, body: `{"Code":"Success","Data":["x"]}`, attempts: 1,
+			is: cdsapi.ErrMalformedResponse, code: "-", contains: []string{"unexpected Data"}},
+		{name: "redirects are not followed", status: 302, header: []string{"Location", "http://127.0.0.1:1/elsewhere"},
+			attempts: 1, code: "", contains: []string{"HTTP 302"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, n := answerServer(t, tt.status, tt.body, tt.header...)
+			_, err := c.DescribeHaproxyCustomConfig(t.Context(), "u")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := n.Load(); got != tt.attempts {
+				t.Errorf("%d attempts, want %d", got, tt.attempts)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("err = %v, want %v", err, tt.is)
+			}
+			var apiErr *cdsapi.APIError
+			if isAPI := errors.As(err, &apiErr); isAPI != (tt.code != "-") || isAPI && apiErr.Code != tt.code {
+				t.Errorf("err = %#v, want APIError code %q", err, tt.code)
+			}
+			for _, want := range tt.contains {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("%q lacks %q", err, want)
+				}
+			}
+			if tt.maxLen > 0 && len(err.Error()) > tt.maxLen {
+				t.Errorf("error is %d bytes long", len(err.Error()))
+			}
+		})
+	}
+}
+
+// A POST answered by a gateway page may have reached the API.
+func TestGatewayAnswerToPost(t *testing.T) {
+	c, n := answerServer(t, 504, "Gateway Timeout")
+	_, err := c.ModifyHaproxyCustomConfig(t.Context(), "u", "x")
+	var apiErr *cdsapi.APIError
+	if !errors.Is(err, cdsapi.ErrOutcomeUnknown) || !errors.As(err, &apiErr) || apiErr.HTTPStatus != 504 {
+		t.Errorf("err = %v", err)
+	}
+	if n.Load() != 1 {
+		t.Errorf("%d attempts", n.Load())
+	}
+}
