@@ -1,0 +1,269 @@
+// Package decompile parses a haproxy.cfg back into the listener model.
+//
+// It reads the layout lbconf's compiler writes (SPEC section 3, the shape of
+// the product's documented custom config): a `frontend N` whose
+// `default_backend` is `N-abk`, plus `backend N-abk`, is an HTTP listener; a
+// `listen N` in mode tcp (other than `listen status`) is a TCP listener. The
+// fixed lines of that shape are recognised and dropped. Hand-edited files are
+// welcome: tabs, comments, CRLF line ends, reordered directives, `bind *:80`,
+// `bind :80`, timeouts in minutes or hours.
+//
+// Nothing is dropped silently: every line, option or section that has no
+// place in the model comes back as a Loss with its line number. The prelude
+// (global, defaults and `listen status`) is not a loss: `compile --base`
+// carries it.
+package decompile
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/lbconf/lbconf/cfgparse"
+	"github.com/lbconf/lbconf/model"
+)
+
+// Defaults of Options, the same as the compiler's.
+const (
+	// DefaultBindAddress is the address compile writes in every bind.
+	DefaultBindAddress = "0.0.0.0"
+	// DefaultCertDir is the directory compile writes certificate paths in.
+	DefaultCertDir = "/etc/haproxy/certs"
+)
+
+// BackendSuffix ends the name of an HTTP listener's backend.
+const BackendSuffix = "-abk"
+
+// Options say how the config was compiled.
+type Options struct {
+	// BindAddress is the address compile wrote in every bind ("" means
+	// DefaultBindAddress). A bind to it, to `*`, to 0.0.0.0 or to no
+	// address gives the listener its port; any other address is a loss.
+	BindAddress string
+	// CertDir is the directory of the certificates ("" means
+	// DefaultCertDir). A `crt` elsewhere keeps its certificate id but
+	// loses its directory.
+	CertDir string
+}
+
+func (o Options) withDefaults() Options {
+	if o.BindAddress == "" {
+		o.BindAddress = DefaultBindAddress
+	}
+	if o.CertDir == "" {
+		o.CertDir = DefaultCertDir
+	}
+	o.CertDir = strings.TrimRight(o.CertDir, "/")
+	if o.CertDir == "" {
+		o.CertDir = "/"
+	}
+	return o
+}
+
+// Loss is something in the config that the listener model cannot hold: a
+// section, a line, or some words of a line. Compiling the decompiled model
+// would not write it back.
+type Loss struct {
+	// Line is the 1-based line number; Col the 1-based column (in runes)
+	// of the first word lost.
+	Line int `json:"line"`
+	Col  int `json:"col"`
+	// EndLine is the last line of a lost section, 0 for lines and words.
+	EndLine int `json:"endLine,omitempty"`
+	// Section names the section the line is in ("frontend web"); "" for
+	// a whole section.
+	Section string `json:"section,omitempty"`
+	// Text is what would be lost, words joined by single spaces: a whole
+	// line, some words of it (`inter 2s`), or a section header.
+	Text string `json:"text"`
+	// Context places words inside their line ("on server web1"), or "".
+	Context string `json:"context,omitempty"`
+	// Reason says why it has no place: "has no equivalent in the listener
+	// model", "is overridden by line 12 (only the last one counts)", or
+	// what compile would write instead ("would become `fullconn 2000`").
+	Reason string `json:"reason"`
+}
+
+// Message is the loss in one sentence, without its line number.
+func (l Loss) Message() string {
+	if l.Section == "" {
+		return fmt.Sprintf("`%s` (lines %d-%d) %s%s", l.Text, l.Line, l.EndLine, l.Reason, lostSuffix(l.Reason))
+	}
+	ctx := ""
+	if l.Context != "" {
+		ctx = " " + l.Context
+	}
+	return fmt.Sprintf("`%s`%s in %s %s%s", l.Text, ctx, l.Section, l.Reason, lostSuffix(l.Reason))
+}
+
+// lostSuffix ends a message that does not say itself what would happen.
+func lostSuffix(reason string) string {
+	if strings.Contains(reason, "would") {
+		return ""
+	}
+	return " and would be lost"
+}
+
+// String renders the loss as "line N: MESSAGE".
+func (l Loss) String() string { return fmt.Sprintf("line %d: %s", l.Line, l.Message()) }
+
+// Reasons used in losses.
+const (
+	reasonNoEquivalent = "has no equivalent in the listener model"
+	reasonUnknown      = "is not a directive the parser understands"
+)
+
+// Decompile rebuilds the listener model from haproxy.cfg text. Listeners come
+// in file order; both lists are non-nil. Losses are sorted by line and
+// column. The error is non-nil only when the text cannot be parsed at all.
+func Decompile(text []byte, opts Options) (*model.Listeners, []Loss, error) {
+	f, err := cfgparse.Parse(text)
+	if err != nil {
+		return nil, nil, fmt.Errorf("decompile: %w", err)
+	}
+	d := &decompiler{opts: opts.withDefaults(), file: f}
+	l := d.run()
+	sort.SliceStable(d.losses, func(i, j int) bool {
+		a, b := d.losses[i], d.losses[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	return l, d.losses, nil
+}
+
+// decompiler holds the state of one Decompile call.
+type decompiler struct {
+	opts   Options
+	file   *cfgparse.File
+	losses []Loss
+}
+
+// run classifies the sections and builds the listeners.
+func (d *decompiler) run() *model.Listeners {
+	out := &model.Listeners{HttpListeners: []model.HttpListener{}, TcpListeners: []model.TcpListener{}}
+	secs := d.file.Sections
+
+	// First section of each proxy name: HAProxy refuses a second
+	// frontend (or backend) with a name already taken, so later ones are
+	// losses.
+	frontends := map[string]*cfgparse.Section{}
+	backends := map[string]*cfgparse.Section{}
+	dup := map[*cfgparse.Section]*cfgparse.Section{}
+	for _, s := range secs {
+		var m map[string]*cfgparse.Section
+		switch s.Kind {
+		case "frontend":
+			m = frontends
+		case "backend":
+			m = backends
+		case "listen":
+			// A listen is both a frontend and a backend.
+			if first, ok := frontends[s.Name]; ok {
+				dup[s] = first
+				continue
+			}
+			if first, ok := backends[s.Name]; ok {
+				dup[s] = first
+				continue
+			}
+			frontends[s.Name] = s
+			backends[s.Name] = s
+			continue
+		default:
+			continue
+		}
+		if first, ok := m[s.Name]; ok {
+			dup[s] = first
+			continue
+		}
+		m[s.Name] = s
+	}
+
+	// Pair frontends with their backends.
+	pairOf := map[*cfgparse.Section]*cfgparse.Section{} // backend -> frontend
+	for _, s := range secs {
+		if s.Kind != "frontend" || dup[s] != nil || s.Name == "" {
+			continue
+		}
+		if be := backends[s.Name+BackendSuffix]; be != nil && be.Kind == "backend" && defaultBackend(s) == s.Name+BackendSuffix {
+			pairOf[be] = s
+		}
+	}
+
+	for _, s := range secs {
+		if first := dup[s]; first != nil {
+			d.loseSection(s, fmt.Sprintf("repeats the name of the %s at line %d (HAProxy refuses that)", first.Kind, first.Header.Num))
+			continue
+		}
+		switch s.Kind {
+		case "":
+			for _, dir := range s.Directives {
+				d.loseLine(s, dir, reasonNoEquivalent)
+			}
+		case "global", "defaults":
+			// The prelude: carried by compile --base.
+		case "listen":
+			switch {
+			case s.Name == "status":
+				// The status page: prelude.
+			case s.Mode() == "tcp" || s.Mode() == "":
+				// No mode anywhere is HAProxy's default, tcp.
+				out.TcpListeners = append(out.TcpListeners, d.tcpListener(s))
+			default:
+				d.loseSection(s, fmt.Sprintf("is not a TCP listener (it is in mode %s)", s.Mode()))
+			}
+		case "frontend":
+			be := backends[s.Name+BackendSuffix]
+			if be == nil || pairOf[be] != s {
+				d.loseSection(s, fmt.Sprintf("is not an HTTP listener (that needs `default_backend %s%s` and a `backend %s%s`)",
+					s.Name, BackendSuffix, s.Name, BackendSuffix))
+				continue
+			}
+			out.HttpListeners = append(out.HttpListeners, d.httpListener(s, be))
+		case "backend":
+			if pairOf[s] == nil {
+				d.loseSection(s, "is not the backend of an HTTP listener (the `N"+BackendSuffix+"` default_backend of a `frontend N`)")
+			}
+		default:
+			d.loseSection(s, reasonNoEquivalent)
+		}
+	}
+	return out
+}
+
+// defaultBackend returns the value of the proxy's effective default_backend.
+func defaultBackend(s *cfgparse.Section) string {
+	dir := s.Effective("default_backend")
+	if dir == nil || len(dir.Fields) != 2 {
+		return ""
+	}
+	return dir.Fields[1]
+}
+
+// loseSection reports a whole section.
+func (d *decompiler) loseSection(s *cfgparse.Section, reason string) {
+	text := strings.Join(s.HeaderFields, " ")
+	if text == "" {
+		text = s.Kind
+	}
+	d.losses = append(d.losses, Loss{
+		Line: s.Header.Num, Col: 1, EndLine: s.LastLine(), Text: text, Reason: reason,
+	})
+}
+
+// loseLine reports a whole line.
+func (d *decompiler) loseLine(s *cfgparse.Section, dir *cfgparse.Directive, reason string) {
+	d.losses = append(d.losses, Loss{
+		Line: dir.Line, Col: dir.Col(0), Section: s.Label(), Text: dir.String(), Reason: reason,
+	})
+}
+
+// loseWords reports words [i, j) of a line.
+func (d *decompiler) loseWords(s *cfgparse.Section, dir *cfgparse.Directive, i, j int, context, reason string) {
+	d.losses = append(d.losses, Loss{
+		Line: dir.Line, Col: dir.Col(i), Section: s.Label(),
+		Text: strings.Join(dir.Fields[i:j], " "), Context: context, Reason: reason,
+	})
+}

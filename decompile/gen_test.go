@@ -1,0 +1,239 @@
+package decompile
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/lbconf/lbconf/model"
+)
+
+// gen makes random valid listener models: every rule of SPEC section 2 that
+// is an error holds (names, unique names, ports and cookie keys, reserved
+// ports, weights 1-256, timers, repeater mode needing source IP, ...).
+type gen struct {
+	r     *rand.Rand
+	names map[string]bool
+	ports map[int]bool
+	keys  map[string]bool
+}
+
+func newGen(seed uint64) *gen {
+	return &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+}
+
+func (g *gen) listeners() *model.Listeners {
+	g.names, g.ports, g.keys = map[string]bool{}, map[int]bool{}, map[string]bool{}
+	l := &model.Listeners{}
+	for range g.r.IntN(5) {
+		l.HttpListeners = append(l.HttpListeners, g.http())
+	}
+	for range g.r.IntN(4) {
+		l.TcpListeners = append(l.TcpListeners, g.tcp())
+	}
+	// Some generated models leave lists nil, as a Go caller may.
+	if len(l.HttpListeners) == 0 && g.r.IntN(2) == 0 {
+		l.HttpListeners = []model.HttpListener{}
+	}
+	return l
+}
+
+const nameFirst = "abcdefghijklmnopqrstuvwxyz"
+const nameRest = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+// ident makes ^[a-z]([a-z0-9_]*[a-z0-9])?$ of length in [min, max].
+func (g *gen) ident(minLen, maxLen int) string {
+	n := minLen + g.r.IntN(maxLen-minLen+1)
+	var b strings.Builder
+	b.WriteByte(nameFirst[g.r.IntN(len(nameFirst))])
+	for i := 1; i < n; i++ {
+		set := nameRest
+		if i == n-1 {
+			set = nameRest[:len(nameRest)-1] // no trailing '_'
+		}
+		b.WriteByte(set[g.r.IntN(len(set))])
+	}
+	return b.String()
+}
+
+func (g *gen) name() string {
+	for {
+		maxLen := 12
+		if g.r.IntN(10) == 0 {
+			maxLen = 50
+		}
+		n := g.ident(1, maxLen)
+		if !g.names[n] {
+			g.names[n] = true
+			return n
+		}
+	}
+}
+
+func (g *gen) port() int {
+	for {
+		p := 1 + g.r.IntN(65535)
+		switch p {
+		case 22, 1080, 9100, 9101, 1081:
+			continue
+		}
+		if !g.ports[p] {
+			g.ports[p] = true
+			return p
+		}
+	}
+}
+
+func (g *gen) timeout() (string, string) {
+	if g.r.IntN(2) == 0 {
+		return strconv.Itoa(1 + g.r.IntN(600000)), "ms"
+	}
+	return strconv.Itoa(1 + g.r.IntN(86400)), "s"
+}
+
+func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
+
+func (g *gen) ipv4() string {
+	return fmt.Sprintf("%d.%d.%d.%d", 1+g.r.IntN(223), g.r.IntN(256), g.r.IntN(256), 1+g.r.IntN(254))
+}
+
+func (g *gen) ipv6() string {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(g.r.IntN(256))
+	}
+	b[0] = 0x20
+	s := netip.AddrFrom16(b).String()
+	if g.r.IntN(3) == 0 {
+		s = strings.ToUpper(s) // upper-case hex is valid too
+	}
+	return s
+}
+
+func (g *gen) acl() []string {
+	n := g.r.IntN(4)
+	if g.r.IntN(8) == 0 {
+		n = 20 + g.r.IntN(30) // more than one acl line
+	}
+	var out []string
+	for range n {
+		switch g.r.IntN(4) {
+		case 0:
+			out = append(out, g.ipv4())
+		case 1:
+			a := netip.MustParseAddr(g.ipv4())
+			bits := 8 + g.r.IntN(25)
+			out = append(out, netip.PrefixFrom(a, bits).Masked().String())
+		case 2:
+			out = append(out, g.ipv6())
+		default:
+			a := netip.MustParseAddr(g.ipv6())
+			out = append(out, netip.PrefixFrom(a, 16+g.r.IntN(100)).Masked().String())
+		}
+	}
+	if out == nil && g.r.IntN(2) == 0 {
+		return []string{}
+	}
+	return out
+}
+
+func (g *gen) servers() []model.BackendServer {
+	n := g.r.IntN(5)
+	seen := map[string]bool{}
+	out := []model.BackendServer{} // nil is "missing", refused
+	for len(out) < n {
+		var ip string
+		switch g.r.IntN(5) {
+		case 0:
+			ip = g.ipv6()
+		case 1:
+			ip = strings.ReplaceAll(g.ident(1, 8), "_", "-") + ".example.com"
+		default:
+			ip = g.ipv4()
+		}
+		s := model.BackendServer{IP: ip, Port: 1 + g.r.IntN(65535),
+			Weight: strconv.Itoa(1 + g.r.IntN(256)), MaxConn: 1 + g.r.IntN(100000)}
+		k := strings.ToLower(ip) + ":" + strconv.Itoa(s.Port)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+func (g *gen) http() model.HttpListener {
+	h := model.HttpListener{
+		ListenerName:  g.name(),
+		ListenerPort:  g.port(),
+		ListenerMode:  model.ModeHTTP,
+		MaxConn:       1 + g.r.IntN(150000),
+		Scheduler:     g.pick("roundrobin", "leastconn", "static-rr", "source"),
+		StickySession: g.pick(model.On, model.Off),
+		AclWhiteList:  g.acl(),
+		BackendServer: g.servers(),
+	}
+	h.ClientTimeout, h.ClientTimeoutUnit = g.timeout()
+	h.ConnectTimeout, h.ConnectTimeoutUnit = g.timeout()
+	h.ServerTimeout, h.ServerTimeoutUnit = g.timeout()
+	for range g.r.IntN(3) {
+		id := strings.ReplaceAll(g.ident(1, 6), "_", "X") + "-" + strconv.Itoa(g.r.IntN(1000))
+		h.CertificateIds = append(h.CertificateIds, model.Certificate{CertificateId: id, CertificateName: "cert " + id})
+	}
+	if g.r.IntN(2) == 0 {
+		var key string
+		for key == "" || g.keys[key] {
+			key = g.ident(2, 15)
+		}
+		g.keys[key] = true
+		sp := &model.SessionPersistence{Key: key, Mode: g.r.IntN(3)}
+		switch g.r.IntN(4) {
+		case 0:
+		case 1:
+			sp.Timer = &model.Timer{}
+		case 2:
+			sp.Timer = &model.Timer{MaxIdle: g.r.IntN(7201)}
+		default:
+			idle := g.r.IntN(7200)
+			sp.Timer = &model.Timer{MaxIdle: idle, MaxLife: idle + 1 + g.r.IntN(7200-idle)}
+		}
+		h.SessionPersistence = sp
+	}
+	switch g.r.IntN(3) {
+	case 0:
+	case 1:
+		h.Option = &model.Option{}
+	default:
+		uri := "/" + g.ident(1, 10)
+		if g.r.IntN(3) == 0 {
+			uri += "?a=1&b=%20"
+		}
+		h.Option = &model.Option{Httpchk: &model.Httpchk{Method: g.pick("GET", "HEAD", "OPTIONS"), Uri: uri}}
+	}
+	return h
+}
+
+func (g *gen) tcp() model.TcpListener {
+	t := model.TcpListener{
+		ListenerName:  g.name(),
+		ListenerPort:  g.port(),
+		ListenerMode:  model.ModeTCP,
+		MaxConn:       1 + g.r.IntN(150000),
+		Scheduler:     g.pick("roundrobin", "leastconn", "static-rr", "source"),
+		AclWhiteList:  g.acl(),
+		BackendServer: g.servers(),
+	}
+	t.ClientTimeout, t.ClientTimeoutUnit = g.timeout()
+	t.ConnectTimeout, t.ConnectTimeoutUnit = g.timeout()
+	t.ServerTimeout, t.ServerTimeoutUnit = g.timeout()
+	t.EnableSourceIp = g.pick(model.On, model.Off, "")
+	if t.EnableSourceIp == model.On {
+		t.EnableRepeaterMode = g.pick(model.On, model.Off, "")
+	} else {
+		t.EnableRepeaterMode = g.pick(model.Off, "")
+	}
+	return t
+}

@@ -1,0 +1,527 @@
+package decompile
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/haproxytech/config-parser/v5/types"
+
+	"github.com/lbconf/lbconf/cfgparse"
+	"github.com/lbconf/lbconf/model"
+)
+
+// httpListener builds an HTTP listener from a frontend and its backend.
+func (d *decompiler) httpListener(fe, be *cfgparse.Section) model.HttpListener {
+	l := model.HttpListener{
+		ListenerName:   fe.Name,
+		ListenerMode:   model.ModeHTTP,
+		StickySession:  model.Off,
+		AclWhiteList:   []string{},
+		CertificateIds: []model.Certificate{},
+		BackendServer:  []model.BackendServer{},
+	}
+	f := d.proxy(fe)
+	b := d.proxy(be)
+
+	// frontend
+	f.single("default_backend", false) // checked by the pairing
+	f.fixedLine("compression algo", true, "compression", "algo", "gzip")
+	f.fixedLine("mode", true, "mode", "http")
+	f.fixedLine("option accept-invalid-http-request", true, "option", "accept-invalid-http-request")
+	var certs bool
+	l.ListenerPort, l.CertificateIds, certs = f.bind(true)
+	l.AclWhiteList = f.whitelist()
+	if f.fixedLine("http-response", false, "http-response", "add-header", "Connection", "keep-alive") {
+		l.StickySession = model.On
+	}
+	proto := "http"
+	if certs {
+		proto = "https"
+	}
+	f.fixedLine("http-request", false, "http-request", "set-header", "http_x_forwarded_proto", proto)
+	f.fixedLine("http-request", false, "http-request", "set-header", "X-Forwarded-Proto", proto)
+	for _, dir := range f.all("http-request") {
+		w := dir.Fields
+		if len(w) == 4 && w[1] == "set-header" && (w[2] == "http_x_forwarded_proto" || w[2] == "X-Forwarded-Proto") && w[3] != proto {
+			what := "without"
+			if certs {
+				what = "with"
+			}
+			f.lose(dir, fmt.Sprintf("would become `http-request set-header %s %s`, as compile writes it for a listener %s certificates", w[2], proto, what))
+		}
+	}
+	f.fixedLine("http-request", false, "http-request", "set-header", "X-Forwarded-Port", "%[dst_port]")
+	f.fixedLine("http-request", false, "http-request", "set-header", "X-Forwarded-Client-srcport", "%[src_port]")
+	l.ClientTimeout, l.ClientTimeoutUnit = f.timeout("timeout client")
+	l.MaxConn = f.maxconn()
+	f.sweep()
+
+	// backend
+	b.fixedLine("fullconn", true, "fullconn", "2000")
+	b.fixedLine("mode", true, "mode", "http")
+	l.Scheduler = b.balance()
+	l.SessionPersistence = b.cookie()
+	if chk := b.httpchk(); chk != nil {
+		l.Option = &model.Option{Httpchk: chk}
+	}
+	l.ConnectTimeout, l.ConnectTimeoutUnit = b.timeout("timeout connect")
+	l.ServerTimeout, l.ServerTimeoutUnit = b.timeout("timeout server")
+	cookieKey := ""
+	if l.SessionPersistence != nil {
+		cookieKey = l.SessionPersistence.Key
+	}
+	l.BackendServer, _ = b.servers(cookieKey != "", false)
+	b.sweep()
+	return l
+}
+
+// tcpListener builds a TCP listener from a `listen` section.
+func (d *decompiler) tcpListener(s *cfgparse.Section) model.TcpListener {
+	l := model.TcpListener{
+		ListenerName:       s.Name,
+		ListenerMode:       model.ModeTCP,
+		AclWhiteList:       []string{},
+		BackendServer:      []model.BackendServer{},
+		EnableSourceIp:     model.Off,
+		EnableRepeaterMode: model.Off,
+	}
+	p := d.proxy(s)
+	p.fixedLine("mode", true, "mode", "tcp")
+	var accept bool
+	l.ListenerPort, accept = p.tcpBind()
+	if accept {
+		l.EnableRepeaterMode = model.On
+	}
+	l.Scheduler = p.balance()
+	l.MaxConn = p.maxconn()
+	l.ClientTimeout, l.ClientTimeoutUnit = p.timeout("timeout client")
+	l.ConnectTimeout, l.ConnectTimeoutUnit = p.timeout("timeout connect")
+	l.ServerTimeout, l.ServerTimeoutUnit = p.timeout("timeout server")
+	l.AclWhiteList = p.whitelist()
+	var sendProxy bool
+	l.BackendServer, sendProxy = p.servers(false, true)
+	if sendProxy || (len(l.BackendServer) == 0 && accept) {
+		// Without servers the config cannot say; a valid model with
+		// accept-proxy has EnableSourceIp on.
+		l.EnableSourceIp = model.On
+	}
+	p.sweep()
+	return l
+}
+
+// inherited returns the directive in effect for kw in the proxy's defaults
+// section, or nil: a proxy without its own timeout, maxconn or balance line
+// runs with the defaults' one, which the model then states explicitly.
+// Problems with that line are the defaults section's, reported by nobody
+// here (the prelude is not a loss).
+func (p *proxy) inherited(kw string) *cfgparse.Directive {
+	if p.sec.Defaults == nil {
+		return nil
+	}
+	dir := p.sec.Defaults.Effective(kw)
+	if dir == nil || dir.Data == nil {
+		return nil
+	}
+	return dir
+}
+
+// timeout reads `timeout client|connect|server`.
+func (p *proxy) timeout(kw string) (value, unit string) {
+	dir := p.single(kw, false)
+	if dir == nil {
+		if dir = p.inherited(kw); dir == nil {
+			return "", ""
+		}
+	}
+	t, ok := dir.Data.(*types.SimpleTimeout)
+	if !ok {
+		p.lose(dir, reasonUnknown)
+		return "", ""
+	}
+	v, u, ok := TimeoutToModel(t.Value)
+	if !ok || len(dir.Fields) != 3 {
+		p.lose(dir, "has a value the model cannot express (a whole number of ms, s, m, h or d)")
+		return "", ""
+	}
+	return v, u
+}
+
+// maxconn reads the proxy's `maxconn`.
+func (p *proxy) maxconn() int {
+	dir := p.single("maxconn", false)
+	if dir == nil {
+		if dir = p.inherited("maxconn"); dir == nil {
+			return 0
+		}
+	}
+	v, ok := dir.Data.(*types.Int64C)
+	if !ok || v.Value < 0 || v.Value > 1<<31-1 {
+		p.lose(dir, "has a value the model cannot express")
+		return 0
+	}
+	return int(v.Value)
+}
+
+// balance reads `balance ALGORITHM`; arguments are a loss.
+func (p *proxy) balance() string {
+	dir := p.single("balance", false)
+	if dir == nil {
+		if dir = p.inherited("balance"); dir == nil {
+			return ""
+		}
+	}
+	if len(dir.Fields) != 2 {
+		if !p.owns(dir) {
+			return "" // the defaults' balance has arguments the model cannot hold
+		}
+		if len(dir.Fields) > 2 {
+			p.loseWords(dir, 2, len(dir.Fields), "(the balance arguments)", reasonNoEquivalent)
+		}
+		if len(dir.Fields) < 2 {
+			p.lose(dir, reasonUnknown)
+			return ""
+		}
+	}
+	return dir.Fields[1]
+}
+
+// httpchk reads `option httpchk [[METHOD] URI]`. Without arguments HAProxy
+// checks with OPTIONS /; with only a URI, with OPTIONS.
+func (p *proxy) httpchk() *model.Httpchk {
+	dir := p.single("option httpchk", false)
+	if dir == nil {
+		return nil
+	}
+	v, ok := dir.Data.(*types.OptionHttpchk)
+	switch {
+	case !ok:
+		p.lose(dir, reasonUnknown)
+		return nil
+	case v.NoOption:
+		p.lose(dir, reasonNoEquivalent)
+		return nil
+	}
+	c := &model.Httpchk{Method: v.Method, Uri: v.URI}
+	if c.Method == "" {
+		c.Method = "OPTIONS"
+	}
+	if c.Uri == "" {
+		c.Uri = "/"
+	}
+	if len(dir.Fields) > 4 {
+		p.loseWords(dir, 4, len(dir.Fields), "(the check's HTTP version)", reasonNoEquivalent)
+	}
+	return c
+}
+
+// cookie reads `cookie KEY insert [indirect] [nocache] [maxidle T] [maxlife T]`
+// itself: config-parser refuses time units on maxidle/maxlife (`600s`), which
+// is what compile writes.
+func (p *proxy) cookie() *model.SessionPersistence {
+	dir := p.single("cookie", true)
+	if dir == nil {
+		return nil
+	}
+	w := dir.Fields
+	if len(w) < 2 {
+		p.lose(dir, reasonUnknown)
+		return nil
+	}
+	sp := &model.SessionPersistence{Key: w[1]}
+	var insert, indirect, nocache bool
+	var timer model.Timer
+	type extra struct{ i, j int }
+	var extras []extra
+	for i := 2; i < len(w); i++ {
+		switch w[i] {
+		case "insert":
+			insert = true
+		case "indirect":
+			indirect = true
+		case "nocache":
+			nocache = true
+		case "maxidle", "maxlife":
+			if i+1 >= len(w) {
+				extras = append(extras, extra{i, i + 1})
+				continue
+			}
+			n, ok := cookieSeconds(w[i+1])
+			if !ok {
+				extras = append(extras, extra{i, i + 2})
+			} else if w[i] == "maxidle" {
+				timer.MaxIdle = n
+			} else {
+				timer.MaxLife = n
+			}
+			i++
+		case "domain", "attr":
+			j := min(i+2, len(w))
+			extras = append(extras, extra{i, j})
+			i = j - 1
+		default:
+			extras = append(extras, extra{i, i + 1})
+		}
+	}
+	if !insert {
+		p.lose(dir, "does not insert the cookie (`insert`): "+reasonNoEquivalent)
+		return nil
+	}
+	switch {
+	case indirect && nocache:
+		sp.Mode = 2
+	case nocache:
+		sp.Mode = 1
+	case indirect:
+		sp.Mode = 0
+		for i := 2; i < len(w); i++ {
+			if w[i] == "indirect" {
+				extras = append(extras, extra{i, i + 1})
+			}
+		}
+	default:
+		sp.Mode = 0
+	}
+	for _, e := range extras {
+		p.loseWords(dir, e.i, e.j, "(a cookie option)", reasonNoEquivalent)
+	}
+	if timer.MaxIdle != 0 || timer.MaxLife != 0 {
+		sp.Timer = &timer
+	}
+	return sp
+}
+
+// bind reads the listener's bind line: its port and, for HTTP listeners,
+// its certificates. certs reports `ssl` with at least one certificate.
+func (p *proxy) bind(http bool) (port int, certs []model.Certificate, ssl bool) {
+	certs = []model.Certificate{}
+	dir, hp := p.bindLine()
+	if dir == nil {
+		return 0, certs, false
+	}
+	w := dir.Fields
+	var crts []int
+	sslAt := -1
+	for i := 2; i < len(w); {
+		switch {
+		case w[i] == "ssl" && http:
+			sslAt = i
+			i++
+		case w[i] == "crt" && http && i+1 < len(w):
+			crts = append(crts, i)
+			i += 2
+		default:
+			n, _ := cfgparse.OptionWidth("bind", w[i:])
+			p.loseWords(dir, i, i+n, "on the bind", reasonNoEquivalent)
+			i += n
+		}
+	}
+	switch {
+	case sslAt >= 0 && len(crts) == 0:
+		p.loseWords(dir, sslAt, sslAt+1, "on the bind", "has no `crt` (the model enables TLS with certificates)")
+	case sslAt < 0:
+		for _, i := range crts {
+			p.loseWords(dir, i, i+2, "on the bind", "comes without `ssl` (the model enables TLS with certificates)")
+		}
+		crts = nil
+	}
+	for _, i := range crts {
+		file := w[i+1]
+		dirName, base := path.Split(file)
+		id, isPem := strings.CutSuffix(base, ".pem")
+		if !isPem || id == "" {
+			p.loseWords(dir, i, i+2, "on the bind", "is not a file named ID.pem (the model keeps certificate ids)")
+			continue
+		}
+		if path.Clean(dirName) != p.d.opts.CertDir {
+			p.loseWords(dir, i+1, i+2, "on the bind",
+				fmt.Sprintf("would become %s (compile writes certificates in its --cert-dir)", path.Join(p.d.opts.CertDir, id+".pem")))
+		}
+		// The config does not know the certificate's name in the API.
+		certs = append(certs, model.Certificate{CertificateId: id, CertificateName: ""})
+	}
+	return hp.port, certs, len(certs) > 0
+}
+
+// tcpBind reads a TCP listener's bind line: its port and `accept-proxy`.
+func (p *proxy) tcpBind() (port int, acceptProxy bool) {
+	dir, hp := p.bindLine()
+	if dir == nil {
+		return 0, false
+	}
+	w := dir.Fields
+	for i := 2; i < len(w); {
+		if w[i] == "accept-proxy" {
+			acceptProxy = true
+			i++
+			continue
+		}
+		n, _ := cfgparse.OptionWidth("bind", w[i:])
+		p.loseWords(dir, i, i+n, "on the bind", reasonNoEquivalent)
+		i += n
+	}
+	return hp.port, acceptProxy
+}
+
+// bindLine takes the first usable bind line of the proxy and reports the
+// others and a bind address other than the one compile writes.
+func (p *proxy) bindLine() (*cfgparse.Directive, hostPort) {
+	var taken *cfgparse.Directive
+	var hp hostPort
+	for _, dir := range p.all("bind") {
+		if dir.Unprocessed || len(dir.Fields) < 2 {
+			continue
+		}
+		if taken != nil {
+			p.lose(dir, fmt.Sprintf("is a second bind (the model has one port, from line %d)", taken.Line))
+			continue
+		}
+		h := splitHostPort(dir.Fields[1])
+		if h.err != "" || h.port == 0 {
+			why := h.err
+			if why == "" {
+				why = "has no port (the model needs one)"
+			}
+			p.lose(dir, why)
+			continue
+		}
+		taken, hp = dir, h
+		p.done[dir] = true
+		if !sameBindAddress(h.host, p.d.opts.BindAddress) {
+			p.d.losses = append(p.d.losses, Loss{
+				Line: dir.Line, Col: dir.Col(1), Section: p.sec.Label(), Text: h.host, Context: "(the bind address)",
+				Reason: fmt.Sprintf("would become %s (the model keeps only the port; compile --bind-address sets one address for all listeners)", p.d.opts.BindAddress),
+			})
+		}
+	}
+	return taken, hp
+}
+
+// whitelist reads `acl X src ADDR...` lines and the
+// `tcp-request connection reject if !X` line that enforces them.
+func (p *proxy) whitelist() []string {
+	entries := []string{}
+	var reject *cfgparse.Directive
+	for _, dir := range p.all("tcp-request") {
+		w := dir.Fields
+		var n string
+		switch {
+		case len(w) == 5 && w[1] == "connection" && w[2] == "reject" && w[3] == "if" && strings.HasPrefix(w[4], "!") && len(w[4]) > 1:
+			n = w[4][1:]
+		case len(w) == 5 && w[1] == "connection" && w[2] == "reject" && w[3] == "unless":
+			n = w[4]
+		default:
+			continue
+		}
+		if reject != nil {
+			continue // left to sweep: the model has one whitelist
+		}
+		var acls []*cfgparse.Directive
+		for _, a := range p.all("acl") {
+			if len(a.Fields) >= 3 && a.Fields[1] == n {
+				acls = append(acls, a)
+			}
+		}
+		if len(acls) == 0 {
+			continue
+		}
+		reject = dir
+		p.done[dir] = true
+		for _, a := range acls {
+			p.done[a] = true
+			vals := a.Fields[3:]
+			if a.Fields[2] != "src" || len(vals) == 0 || strings.HasPrefix(vals[0], "-") {
+				p.lose(a, "is not a plain `src` address list (the model's whitelist is one)")
+				continue
+			}
+			entries = append(entries, vals...)
+		}
+	}
+	return entries
+}
+
+// servers reads the server lines. withCookie says the listener inserts a
+// cookie (servers then carry `cookie NAME`); tcp says it is a TCP listener
+// (servers may carry `send-proxy`). sendProxy reports any server with
+// `send-proxy`; servers without it are then reported, as compile would add
+// it to every server.
+func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, sendProxy bool) {
+	servers = []model.BackendServer{}
+	type seen struct {
+		dir       *cfgparse.Directive
+		sendProxy bool
+	}
+	var all []seen
+	for _, dir := range p.all("server") {
+		w := dir.Fields
+		if dir.Unprocessed || len(w) < 3 {
+			continue
+		}
+		hp := splitHostPort(w[2])
+		if hp.err != "" || hp.port == 0 {
+			why := hp.err
+			if why == "" {
+				why = "has no port (the model needs one)"
+			}
+			p.lose(dir, why)
+			continue
+		}
+		p.done[dir] = true
+		// compile names a server s<IP>:<port>, the IP as written (IPv6
+		// without brackets).
+		name := "s" + hp.host + ":" + strconv.Itoa(hp.port)
+		srv := model.BackendServer{IP: hp.host, Port: hp.port, Weight: "1"}
+		if w[1] != name {
+			p.loseWords(dir, 1, 2, "(the server name)", "would become `"+name+"`, the name compile writes")
+		}
+		var check, sp bool
+		for i := 3; i < len(w); {
+			opt := w[i]
+			has := i+1 < len(w)
+			switch {
+			case opt == "check":
+				check = true
+				i++
+				continue
+			case opt == "send-proxy" && tcp:
+				sp = true
+				i++
+				continue
+			case opt == "maxconn" && has:
+				if n, err := strconv.Atoi(w[i+1]); err == nil && n >= 0 {
+					srv.MaxConn = n
+					i += 2
+					continue
+				}
+			case opt == "weight" && has:
+				srv.Weight = w[i+1]
+				i += 2
+				continue
+			case opt == "cookie" && has && withCookie:
+				if w[i+1] != name {
+					p.loseWords(dir, i, i+2, "on server "+w[1], "would become `cookie "+name+"`, the value compile writes")
+				}
+				i += 2
+				continue
+			}
+			n, _ := cfgparse.OptionWidth("server", w[i:])
+			p.loseWords(dir, i, i+n, "on server "+w[1], reasonNoEquivalent)
+			i += n
+		}
+		if !check {
+			p.loseWords(dir, 0, len(w), "", "has no `check`; compile would add it (health checks on every server are part of the fixed shape)")
+		}
+		servers = append(servers, srv)
+		all = append(all, seen{dir, sp})
+		sendProxy = sendProxy || sp
+	}
+	if sendProxy {
+		for _, s := range all {
+			if !s.sendProxy {
+				p.loseWords(s.dir, 0, len(s.dir.Fields), "", "has no `send-proxy` while other servers have it; compile would add it (EnableSourceIp is one switch for all servers)")
+			}
+		}
+	}
+	return servers, sendProxy
+}

@@ -1,0 +1,164 @@
+package decompile
+
+import (
+	"math"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// TimeoutToModel converts an HAProxy timeout value into the model's value
+// and unit: `12333ms` -> "12333" "ms", `30s` -> "30" "s", `1m` and `1h` ->
+// seconds, a bare number -> milliseconds (HAProxy's default unit for
+// timeouts), `us` when it is a whole number of milliseconds. ok is false for
+// anything else (fractions, unknown units, overflow).
+func TimeoutToModel(v string) (value, unit string, ok bool) {
+	digits, suffix := splitNumber(v)
+	if digits == "" {
+		return "", "", false
+	}
+	switch suffix {
+	case "", "ms":
+		return digits, "ms", true
+	case "s":
+		return digits, "s", true
+	}
+	n, err := strconv.ParseUint(digits, 10, 63)
+	if err != nil {
+		return "", "", false
+	}
+	var mul uint64
+	switch suffix {
+	case "us":
+		if n%1000 != 0 {
+			return "", "", false
+		}
+		return strconv.FormatUint(n/1000, 10), "ms", true
+	case "m":
+		mul = 60
+	case "h":
+		mul = 3600
+	case "d":
+		mul = 86400
+	default:
+		return "", "", false
+	}
+	if n > math.MaxInt64/mul {
+		return "", "", false
+	}
+	return strconv.FormatUint(n*mul, 10), "s", true
+}
+
+// cookieSeconds converts a cookie maxidle/maxlife value into seconds (their
+// default unit). ok is false for fractions of a second and unknown units.
+func cookieSeconds(v string) (int, bool) {
+	digits, suffix := splitNumber(v)
+	if digits == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(digits, 10, 31)
+	if err != nil {
+		return 0, false
+	}
+	var mul, div uint64 = 1, 1
+	switch suffix {
+	case "", "s":
+	case "ms":
+		div = 1000
+	case "us":
+		div = 1000000
+	case "m":
+		mul = 60
+	case "h":
+		mul = 3600
+	case "d":
+		mul = 86400
+	default:
+		return 0, false
+	}
+	if n%div != 0 || n/div > math.MaxInt32/mul {
+		return 0, false
+	}
+	return int(n / div * mul), true
+}
+
+// splitNumber splits "123ms" into "123" and "ms"; digits is "" when v does
+// not start with a digit.
+func splitNumber(v string) (digits, suffix string) {
+	i := 0
+	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+		i++
+	}
+	return v[:i], v[i:]
+}
+
+// hostPort is an address of a bind or server line.
+type hostPort struct {
+	host string // as written, without brackets or an ipv4@/ipv6@ prefix
+	port int    // 0 when absent
+	err  string // why it cannot be used, "" when fine
+}
+
+// splitHostPort reads `ADDR:PORT`, `[V6]:PORT`, `*:PORT`, `:PORT`,
+// `ipv4@ADDR:PORT`, `ipv6@ADDR:PORT`; for IPv6 without brackets the last
+// colon separates the port, as in HAProxy.
+func splitHostPort(s string) hostPort {
+	for _, p := range []string{"ipv4@", "ipv6@"} {
+		s = strings.TrimPrefix(s, p)
+	}
+	switch {
+	case strings.Contains(s, "@"), strings.HasPrefix(s, "/"):
+		return hostPort{host: s, err: "has an address that is not an IP address and port"}
+	case strings.Contains(s, ","):
+		return hostPort{host: s, err: "lists several addresses (the model has one port)"}
+	}
+	var host, port string
+	if strings.HasPrefix(s, "[") {
+		end := strings.Index(s, "]")
+		if end < 0 {
+			return hostPort{host: s, err: "has an address with an unclosed '['"}
+		}
+		host, port = s[1:end], strings.TrimPrefix(s[end+1:], ":")
+		if port == s[end+1:] && port != "" {
+			return hostPort{host: s, err: "has an address without ':' before its port"}
+		}
+	} else {
+		i := strings.LastIndex(s, ":")
+		if i < 0 {
+			return hostPort{host: s}
+		}
+		host, port = s[:i], s[i+1:]
+		// A bare IPv6 address without a port ("::1") is all host.
+		if strings.Contains(host, ":") {
+			if _, err := netip.ParseAddr(s); err == nil {
+				return hostPort{host: s}
+			}
+		}
+	}
+	if port == "" {
+		return hostPort{host: host}
+	}
+	if strings.Contains(port, "-") {
+		return hostPort{host: host, err: "has a port range (the model has one port)"}
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535 || port[0] == '+' {
+		return hostPort{host: host, err: "has port " + strconv.Quote(port) + ", not a number from 1 to 65535"}
+	}
+	return hostPort{host: host, port: n}
+}
+
+// sameBindAddress reports whether a bind host is the address compile
+// writes (want). "", "*" and 0.0.0.0 all mean every IPv4 address.
+func sameBindAddress(host, want string) bool {
+	norm := func(s string) string {
+		if s == "" || s == "*" {
+			return "0.0.0.0"
+		}
+		if a, err := netip.ParseAddr(s); err == nil {
+			return a.String()
+		}
+		return s
+	}
+	return norm(host) == norm(want)
+}
