@@ -1,0 +1,200 @@
+// Package render lays out haproxy.cfg text from prepared data, through the
+// text/template files in templates/ (embedded in the binary).
+//
+// The templates hold no logic beyond range and if over prepared fields: every
+// name, bind line, cookie option and server line is built (and checked) in Go
+// by the compiler package, which fills a Config. Render only writes it out,
+// in the layout of the product's documented custom config. The same Config
+// always gives the same bytes.
+package render
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io"
+	"sync"
+	"text/template"
+)
+
+//go:embed templates/*.tmpl
+var templateFS embed.FS
+
+// rootTemplate is the template that renders a whole Config.
+const rootTemplate = "haproxy.cfg.tmpl"
+
+// templates parses the embedded templates once.
+var templates = sync.OnceValues(func() (*template.Template, error) {
+	t, err := template.New(rootTemplate).Option("missingkey=error").ParseFS(templateFS, "templates/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("render: parse templates: %w", err)
+	}
+	return t, nil
+})
+
+// Config is everything one haproxy.cfg is made of.
+type Config struct {
+	// Default, when non-nil, selects the documented prelude (global,
+	// defaults and listen status).
+	Default *Prelude
+	// Prelude is written verbatim before the proxies when Default is nil:
+	// the kept sections of a base config. It should end with a blank line.
+	Prelude string
+	// HTTP holds the HTTP listeners, in order.
+	HTTP []HTTPListener
+	// TCP holds the TCP listeners, in order; they follow the HTTP ones.
+	TCP []TCPListener
+}
+
+// Prelude selects the variable lines of the documented prelude.
+type Prelude struct {
+	// NbProc writes "nbproc 1" in global (targets below HAProxy 2.5).
+	NbProc bool
+	// StatsAuth, when non-empty, writes "stats auth StatsAuth" in listen
+	// status ("user:password").
+	StatsAuth string
+}
+
+// ACL is the source whitelist of a listener.
+type ACL struct {
+	// Name is the ACL name, NAME_whitelist.
+	Name string
+	// Sources holds one entry per acl line: space-separated addresses and
+	// networks.
+	Sources []string
+}
+
+// HTTPListener is a frontend NAME / backend NAME-abk pair.
+type HTTPListener struct {
+	// Name is the frontend name; Backend the backend's (NAME-abk).
+	Name, Backend string
+	// Bind is everything after "bind ": address, port and options.
+	Bind string
+	// ACL is the whitelist, or nil.
+	ACL *ACL
+	// KeepAlive writes "http-response add-header Connection keep-alive".
+	KeepAlive bool
+	// Proto is "http" or "https", for the forwarded-proto headers.
+	Proto string
+	// ClientTimeout, ConnectTimeout and ServerTimeout carry their unit
+	// ("30s", "12333ms").
+	ClientTimeout, ConnectTimeout, ServerTimeout string
+	// MaxConn is the frontend's maxconn.
+	MaxConn int
+	// Balance is the backend's balance algorithm.
+	Balance string
+	// Cookie is everything after "cookie ", or "" for no cookie line.
+	Cookie string
+	// Httpchk is everything after "option httpchk ", or "" for none.
+	Httpchk string
+	// Servers holds everything after "server ", one per server.
+	Servers []string
+}
+
+// TCPListener is one listen section.
+type TCPListener struct {
+	// Name is the section name.
+	Name string
+	// Bind is everything after "bind ".
+	Bind string
+	// Balance is the balance algorithm.
+	Balance string
+	// MaxConn is the section's maxconn.
+	MaxConn int
+	// ClientTimeout, ConnectTimeout and ServerTimeout carry their unit.
+	ClientTimeout, ConnectTimeout, ServerTimeout string
+	// ACL is the whitelist, or nil.
+	ACL *ACL
+	// Servers holds everything after "server ", one per server.
+	Servers []string
+}
+
+// Render writes c as haproxy.cfg text to w. It refuses (before writing
+// anything) a Config whose generated fields hold a character that could end
+// a line or start a comment: fields are meant to be prepared and checked by
+// the caller, and this is the last line of defence.
+func Render(w io.Writer, c *Config) error {
+	b, err := Bytes(c)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// Bytes renders c and returns the text. See Render.
+func Bytes(c *Config) ([]byte, error) {
+	if c == nil {
+		return nil, fmt.Errorf("render: nil config")
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	t, err := templates()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, rootTemplate, c); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// check verifies that every generated field is one line of printable ASCII
+// without '#'. The verbatim Prelude is the caller's business.
+func (c *Config) check() error {
+	var fields []namedField
+	if c.Default != nil {
+		fields = append(fields, namedField{"stats auth", c.Default.StatsAuth})
+	}
+	for i, l := range c.HTTP {
+		p := fmt.Sprintf("HTTP listener %d ", i)
+		fields = append(fields,
+			namedField{p + "name", l.Name}, namedField{p + "backend", l.Backend},
+			namedField{p + "bind", l.Bind}, namedField{p + "proto", l.Proto},
+			namedField{p + "client timeout", l.ClientTimeout},
+			namedField{p + "connect timeout", l.ConnectTimeout},
+			namedField{p + "server timeout", l.ServerTimeout},
+			namedField{p + "balance", l.Balance}, namedField{p + "cookie", l.Cookie},
+			namedField{p + "httpchk", l.Httpchk})
+		fields = appendACL(fields, p, l.ACL)
+		for _, s := range l.Servers {
+			fields = append(fields, namedField{p + "server", s})
+		}
+	}
+	for i, l := range c.TCP {
+		p := fmt.Sprintf("TCP listener %d ", i)
+		fields = append(fields,
+			namedField{p + "name", l.Name}, namedField{p + "bind", l.Bind},
+			namedField{p + "balance", l.Balance},
+			namedField{p + "client timeout", l.ClientTimeout},
+			namedField{p + "connect timeout", l.ConnectTimeout},
+			namedField{p + "server timeout", l.ServerTimeout})
+		fields = appendACL(fields, p, l.ACL)
+		for _, s := range l.Servers {
+			fields = append(fields, namedField{p + "server", s})
+		}
+	}
+	for _, f := range fields {
+		for i := 0; i < len(f.value); i++ {
+			if c := f.value[i]; c < 0x20 || c > 0x7e || c == '#' {
+				return fmt.Errorf("render: %s holds byte %#02x at offset %d: only printable ASCII without '#' can be written", f.name, c, i)
+			}
+		}
+	}
+	return nil
+}
+
+type namedField struct{ name, value string }
+
+func appendACL(fields []namedField, prefix string, a *ACL) []namedField {
+	if a == nil {
+		return fields
+	}
+	fields = append(fields, namedField{prefix + "acl name", a.Name})
+	for _, s := range a.Sources {
+		fields = append(fields, namedField{prefix + "acl sources", s})
+	}
+	return fields
+}
