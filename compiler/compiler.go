@@ -1,0 +1,167 @@
+// Package compiler turns a listener model (the cloud API's basic strategies)
+// into haproxy.cfg text, in the layout of the product's documented custom
+// config.
+//
+// Compile validates the model (package validate) and refuses it when any
+// finding is an error. It then prepares every line in Go, checking that each
+// value that reaches the config has the shape it must have (defence in depth:
+// no newline, '#', space or control character can get in even if validation
+// missed it), and lays the result out with the templates of package render.
+// The output is deterministic: the same input gives the same bytes.
+//
+// The prelude (global, defaults, listen status) is the documented one,
+// adjusted to the target HAProxy version, or the non-proxy sections of a base
+// config kept verbatim.
+package compiler
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/model"
+	"github.com/lbconf/lbconf/render"
+	"github.com/lbconf/lbconf/validate"
+)
+
+// Rules that Compile itself reports (validate's rules come on top).
+const (
+	// RuleUnsafeValue: a value failed the compiler's own check of what may
+	// be written to haproxy.cfg (validation should have refused it first).
+	RuleUnsafeValue = "unsafe-value"
+	// RuleTargetDirective: the base config holds a directive the target
+	// version refuses (nbproc on 2.5 and later).
+	RuleTargetDirective = "target-directive"
+	// RuleBaseProxyDropped: a proxy of the base config that no listener
+	// compiles to is dropped.
+	RuleBaseProxyDropped = "base-proxy-dropped"
+)
+
+// Rules describes the rules Compile reports, for rule catalogues.
+func Rules() []finding.Rule {
+	return []finding.Rule{
+		{Name: RuleUnsafeValue, Severity: finding.Error, Input: "listeners",
+			Summary: "a value cannot be written to haproxy.cfg safely (newline, '#', space, control character or wrong shape)"},
+		{Name: RuleTargetDirective, Severity: finding.Error, Input: "cfg",
+			Summary: "the base config holds a directive the target HAProxy version refuses (nbproc on 2.5+)"},
+		{Name: RuleBaseProxyDropped, Severity: finding.Warning, Input: "cfg",
+			Summary: "a frontend, backend or listen of the base config is not compiled from any listener and is dropped"},
+	}
+}
+
+// InvalidError is returned when the input has errors: the listeners (or the
+// base config) cannot be compiled. Findings holds the errors, sorted;
+// warnings go to Options.Warnings.
+type InvalidError struct {
+	Findings []finding.Finding
+}
+
+func (e *InvalidError) Error() string {
+	if len(e.Findings) == 0 {
+		return "compile: refused"
+	}
+	f := e.Findings[0]
+	msg := f.Rule + ": " + f.Message
+	if f.Pointer != "" {
+		msg += " (" + f.Pointer + ")"
+	}
+	if n := len(e.Findings); n > 1 {
+		return fmt.Sprintf("compile: refused with %d errors, the first: %s", n, msg)
+	}
+	return "compile: refused: " + msg
+}
+
+// Compile renders listeners as haproxy.cfg text.
+//
+// It returns an *OptionError for an unusable option, an *InvalidError when
+// validation or the compiler's own checks find errors (nothing is rendered
+// then), and calls opts.Warnings with each warning before returning.
+// HTTP listeners come first, then TCP listeners, each in input order.
+func Compile(listeners *model.Listeners, opts Options) ([]byte, error) {
+	if listeners == nil {
+		return nil, errors.New("compile: no listeners (nil *model.Listeners)")
+	}
+	s, err := opts.settings()
+	if err != nil {
+		return nil, err
+	}
+	var errs, warnings []finding.Finding
+	defer func() {
+		if opts.Warnings != nil {
+			finding.Sort(warnings)
+			for _, w := range warnings {
+				opts.Warnings(w)
+			}
+		}
+	}()
+	split := func(fs []finding.Finding) {
+		for _, f := range fs {
+			if f.Severity == finding.Error {
+				errs = append(errs, f)
+			} else {
+				warnings = append(warnings, f)
+			}
+		}
+	}
+	if opts.Validated != nil {
+		split(opts.Validated)
+	} else {
+		split(validate.Listeners(listeners))
+	}
+
+	var base baseResult
+	if opts.Base != nil {
+		base, err = keepBase(opts.Base, s, generatedProxies(listeners))
+		if err != nil {
+			return nil, err
+		}
+		split(base.errs)
+		split(base.warnings)
+	}
+	if len(errs) > 0 {
+		finding.Sort(errs)
+		return nil, &InvalidError{Findings: errs}
+	}
+
+	cfg, unsafe := prepare(listeners, s)
+	if len(unsafe) > 0 {
+		finding.Sort(unsafe)
+		return nil, &InvalidError{Findings: unsafe}
+	}
+	if opts.Base != nil {
+		cfg.Prelude = base.prelude
+	} else {
+		cfg.Default = &render.Prelude{NbProc: s.target.HasNbproc(), StatsAuth: s.statsAuth}
+	}
+	out, err := render.Bytes(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	return out, nil
+}
+
+// generatedProxies names the sections the listeners compile to.
+func generatedProxies(l *model.Listeners) map[proxyKey]bool {
+	m := make(map[proxyKey]bool)
+	for _, h := range l.HttpListeners {
+		m[proxyKey{"frontend", h.ListenerName}] = true
+		m[proxyKey{"backend", h.ListenerName + "-abk"}] = true
+	}
+	for _, t := range l.TcpListeners {
+		m[proxyKey{"listen", t.ListenerName}] = true
+	}
+	return m
+}
+
+// IsGenerated reports whether a proxy section (kind "frontend", "backend" or
+// "listen", and its name) is one Compile writes for a listener, as opposed
+// to the prelude's listen status. Tools that compare compiled configs use it.
+func IsGenerated(kind, name string) bool {
+	switch kind {
+	case "frontend", "backend":
+		return true
+	case "listen":
+		return name != "status"
+	}
+	return false
+}
