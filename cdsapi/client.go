@@ -184,7 +184,7 @@ func (c *Client) call(ctx context.Context, method, action string, params url.Val
 			return nil, err
 		}
 		delay := c.backoff(n)
-		c.debugf("cdsapi: %s: attempt %d of %d failed, retrying in %s: %v", action, n, attempts, delay, err)
+		c.debugf("cdsapi: %s: attempt %d of %d failed, retrying in %s", action, n, attempts, delay)
 		if serr := c.opts.Sleep(ctx, delay); serr != nil {
 			return nil, fmt.Errorf("cdsapi: %s %s: stopped waiting to retry: %w (last error: %v)", method, action, serr, err)
 		}
@@ -254,7 +254,7 @@ func (c *Client) attempt(ctx context.Context, method, action string, params url.
 	}
 	if err != nil {
 		err = c.transportError(ctx, actx, method, action, stripURL(err), sent.Load())
-		c.debugf("cdsapi: %s: %v", action, err)
+		c.debugf("%v", err)
 		return nil, method == http.MethodGet && ctx.Err() == nil, err
 	}
 	c.debugf("cdsapi: %s: HTTP %d, %d bytes in %s", action, resp.StatusCode, len(body), time.Since(start).Round(time.Millisecond))

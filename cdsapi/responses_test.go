@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -176,5 +177,34 @@ func TestGatewayAnswerToPost(t *testing.T) {
 	}
 	if n.Load() != 1 {
 		t.Errorf("%d attempts", n.Load())
+	}
+}
+
+// Nothing listens: the POST cannot have been applied, and is not resent.
+func TestRefusedConnection(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + ln.Addr().String()
+	ln.Close()
+	var sleeps int
+	c, err := cdsapi.NewClient(cdsapi.NewCredentials("AKIDTEST0000", "secret-test-0000"), cdsapi.Options{
+		Endpoint: endpoint,
+		Sleep:    func(ctx context.Context, d time.Duration) error { sleeps++; return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ModifyHaproxyCustomConfig(t.Context(), "u", "x")
+	if err == nil || errors.Is(err, cdsapi.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("POST err = %v, want a refused connection with a known outcome", err)
+	}
+	if sleeps != 0 {
+		t.Errorf("the POST was retried")
+	}
+	_, err = c.DescribeHaproxyCustomConfig(t.Context(), "u")
+	if err == nil || !strings.Contains(err.Error(), "gave up after 3 attempts") || sleeps != 2 {
+		t.Errorf("GET err = %v after %d backoffs", err, sleeps)
 	}
 }
