@@ -1,11 +1,6 @@
 package model
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -99,118 +94,6 @@ func (c *posCursor) at(off int) Pos {
 		c.off += size
 	}
 	return c.pos
-}
-
-// parseJSON parses data into a tree, keeping positions. It uses
-// encoding/json's tokenizer, so syntax errors carry the standard library's
-// messages.
-func parseJSON(data []byte) (*node, error) {
-	p := &jsonParser{data: data, dec: json.NewDecoder(bytes.NewReader(data)), cur: newCursor(data)}
-	p.dec.UseNumber()
-	root, err := p.value(0)
-	if err != nil {
-		return nil, p.wrap(err)
-	}
-	off := p.skip(int(p.dec.InputOffset()))
-	if _, err := p.dec.Token(); err != io.EOF {
-		if err == nil || off < len(data) {
-			return nil, &syntaxError{pos: p.cur.at(off), msg: "invalid character after top-level value: a document holds one JSON object"}
-		}
-		return nil, p.wrap(err)
-	}
-	return root, nil
-}
-
-type jsonParser struct {
-	data []byte
-	dec  *json.Decoder
-	cur  *posCursor
-}
-
-// skip moves past white space and the separators ':' and ',' to the start
-// of the next token.
-func (p *jsonParser) skip(off int) int {
-	for off < len(p.data) {
-		switch p.data[off] {
-		case ' ', '\t', '\r', '\n', ':', ',':
-			off++
-		default:
-			return off
-		}
-	}
-	return off
-}
-
-func (p *jsonParser) wrap(err error) error {
-	var se *syntaxError
-	if errors.As(err, &se) {
-		return se
-	}
-	var jse *json.SyntaxError
-	if errors.As(err, &jse) {
-		// The tokenizer's Offset counts the bytes before the offending one.
-		off := int(jse.Offset)
-		return &syntaxError{pos: newCursor(p.data).at(off), msg: jse.Error()}
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return &syntaxError{pos: newCursor(p.data).at(len(p.data)), msg: "unexpected end of JSON input"}
-	}
-	return err
-}
-
-func (p *jsonParser) value(depth int) (*node, error) {
-	if depth > maxDepth {
-		off := p.skip(int(p.dec.InputOffset()))
-		return nil, &syntaxError{pos: newCursor(p.data).at(off), msg: fmt.Sprintf("nesting deeper than %d levels", maxDepth)}
-	}
-	start := p.skip(int(p.dec.InputOffset()))
-	tok, err := p.dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	n := &node{pos: p.cur.at(start)}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' {
-			n.kind = kindObject
-			for p.dec.More() {
-				kstart := p.skip(int(p.dec.InputOffset()))
-				ktok, err := p.dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				key, _ := ktok.(string)
-				n.keys = append(n.keys, key)
-				n.keyPos = append(n.keyPos, p.cur.at(kstart))
-				child, err := p.value(depth + 1)
-				if err != nil {
-					return nil, err
-				}
-				n.elems = append(n.elems, child)
-			}
-		} else {
-			n.kind = kindArray
-			for p.dec.More() {
-				child, err := p.value(depth + 1)
-				if err != nil {
-					return nil, err
-				}
-				n.elems = append(n.elems, child)
-			}
-		}
-		if _, err := p.dec.Token(); err != nil { // closing delimiter
-			return nil, err
-		}
-	case string:
-		n.kind, n.text = kindString, t
-	case json.Number:
-		n.kind, n.text = kindNumber, string(t)
-	case bool:
-		n.kind, n.text = kindBool, strconv.FormatBool(t)
-	case nil:
-		n.kind = kindNull
-	}
-	return n, nil
 }
 
 // parseYAML parses a YAML document into the same tree as parseJSON.
