@@ -73,16 +73,16 @@ func FuzzParseJSON(f *testing.F) {
 
 func TestSyntaxMessages(t *testing.T) {
 	tests := map[string]string{
-		`{"a": [1,]}`:      "1:10 invalid character ']' looking for beginning of value",
-		`{"a" 1}`:          "1:6 invalid character '1' after object key",
-		`{"a": 1 "b": 2}`:  "1:9 invalid character '\"' after object key:value pair",
-		`[1 2]`:            "1:4 invalid character '2' after array element",
-		`{1: 2}`:           "1:2 invalid character '1' looking for beginning of object key string",
+		`{"a": [1,]}`:       "1:10 invalid character ']' looking for beginning of value",
+		`{"a" 1}`:           "1:6 invalid character '1' after object key",
+		`{"a": 1 "b": 2}`:   "1:9 invalid character '\"' after object key:value pair",
+		`[1 2]`:             "1:4 invalid character '2' after array element",
+		`{1: 2}`:            "1:2 invalid character '1' looking for beginning of object key string",
 		"{\"a\": \"x\ny\"}": "1:9 invalid character '\\n' in string literal",
-		`[tru]`:            "1:5 invalid character ']' in literal true (expecting 'e')",
-		`[1.]`:             "1:4 invalid character ']' after decimal point in numeric literal",
-		`{"a":`:            "1:6 unexpected end of JSON input",
-		`{} x`:             "1:4 invalid character 'x' after top-level value: a document holds one JSON object",
+		`[tru]`:             "1:5 invalid character ']' in literal true (expecting 'e')",
+		`[1.]`:              "1:4 invalid character ']' after decimal point in numeric literal",
+		`{"a":`:             "1:6 unexpected end of JSON input",
+		`{} x`:              "1:4 invalid character 'x' after top-level value: a document holds one JSON object",
 	}
 	for in, want := range tests {
 		_, err := parseJSON([]byte(in))
