@@ -280,10 +280,8 @@ func (c *Client) decode(method, action string, resp *http.Response, body []byte,
 			if apiErr.Message == "" {
 				apiErr.Message = http.StatusText(status)
 			}
-			if method != http.MethodGet {
-				return nil, false, fmt.Errorf("%w: %w (the request may have been applied; check the instance before sending it again)", apiErr, ErrOutcomeUnknown)
-			}
-			return nil, retry, apiErr
+			// For a POST the API may have applied it behind the gateway.
+			return nil, retry, c.uncertain(method, apiErr)
 		}
 		err := fmt.Errorf("cdsapi: %s: HTTP %d: %w: not an API envelope (%d bytes, starting %s): %s",
 			action, status, ErrMalformedResponse, len(body), scrub(snippet(body)), scrub(jsonErr.Error()))
