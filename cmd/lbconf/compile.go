@@ -1,0 +1,222 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/lbconf/lbconf/compiler"
+	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/model"
+	"github.com/lbconf/lbconf/validate"
+)
+
+// statsAuthEnv is the environment default of --stats-auth.
+const statsAuthEnv = "LBCONF_STATS_AUTH"
+
+func compileCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "compile",
+		Usage:     "compile a listener document (JSON or YAML) into haproxy.cfg",
+		ArgsUsage: "PATH (a listener JSON/YAML document; - reads standard input)",
+		Description: "Writes the documented layout: global, defaults and listen status (or those of --base), " +
+			"then a frontend/backend pair per HTTP listener and a listen section per TCP listener, in input order. " +
+			"Findings go to standard error as FILE:LINE:COL: SEVERITY RULE: MESSAGE (POINTER); " +
+			"with errors nothing is written. Options go before PATH. " +
+			"Exit status: 0 written (warnings allowed), 1 errors in the input, 2 usage or I/O errors.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "target", Value: compiler.DefaultTarget,
+				Usage: "HAProxy version to write for: " + compiler.AllowedTargets},
+			&cli.StringFlag{Name: "base", Usage: "keep the global, defaults, other non-proxy sections and listen status " +
+				"of this haproxy.cfg verbatim (e.g. a pulled config); its other proxies are replaced", TakesFile: true},
+			// No EnvVars: urfave/cli would print the environment's value as
+			// the flag's default in --help. The environment is read in
+			// statsAuth instead.
+			&cli.StringFlag{Name: "stats-auth", Usage: "user:password for the status page's stats auth line " +
+				"(default $" + statsAuthEnv + "; without either there is no stats auth line)"},
+			&cli.StringFlag{Name: "bind-address", Value: compiler.DefaultBindAddress,
+				Usage: "IPv4 or IPv6 address every listener binds"},
+			&cli.StringFlag{Name: "cert-dir", Value: compiler.DefaultCertDir,
+				Usage: "absolute directory holding <CertificateId>.pem for HTTPS listeners"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true,
+				Usage: "write the config to `FILE`, atomically (default: standard output)"},
+		},
+		Action: compileAction,
+	}
+}
+
+func compileAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		msg := "compile takes exactly one PATH (a listener JSON/YAML document, or - for standard input)"
+		if c.NArg() > 1 && strings.HasPrefix(c.Args().Get(1), "-") && c.Args().Get(1) != "-" {
+			msg += "; put options before PATH"
+		}
+		return usageErr("%s", msg)
+	}
+	path := c.Args().First()
+	target := c.String("target")
+	if _, err := compiler.ParseTarget(target); err != nil {
+		return usageErr("--target: %v", err)
+	}
+	auth, authFrom := statsAuth(c)
+	if auth != "" {
+		if err := compiler.CheckStatsAuth(auth); err != nil {
+			return usageErr("%s: %v", authFrom, err)
+		}
+	}
+	opts := compiler.Options{
+		Target:      target,
+		StatsAuth:   auth,
+		BindAddress: c.String("bind-address"),
+		CertDir:     c.String("cert-dir"),
+	}
+	if base := c.String("base"); base != "" {
+		if path == "-" && base == "-" {
+			return usageErr("PATH and --base cannot both be standard input (-)")
+		}
+		data, err := model.ReadInput(base, c.App.Reader)
+		if err != nil {
+			return &exitErr{code: exitError, err: fmt.Errorf("--base: %w", err)}
+		}
+		opts.Base, opts.BaseName = data, base
+	}
+
+	doc, err := decodeListenersFile(path, c.App.Reader)
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	// Validate the document itself, so that findings carry file positions;
+	// Compile uses these instead of validating again.
+	opts.Validated = append([]finding.Finding{}, validate.Document(doc)...)
+	var warnings []finding.Finding
+	opts.Warnings = func(f finding.Finding) { warnings = append(warnings, locate(doc, f)) }
+
+	out, err := compiler.Compile(&doc.Listeners, opts)
+	var invalid *compiler.InvalidError
+	var optErr *compiler.OptionError
+	switch {
+	case errors.As(err, &invalid):
+		all := warnings
+		for _, f := range invalid.Findings {
+			all = append(all, locate(doc, f))
+		}
+		printFindings(c.App.ErrWriter, all)
+		return findingsExit()
+	case errors.As(err, &optErr):
+		if optErr.Option == "stats-auth" {
+			return usageErr("%s: %v", authFrom, optErr.Err)
+		}
+		return usageErr("--%s: %v", optErr.Option, optErr.Err)
+	case err != nil:
+		return &exitErr{code: exitError, err: err}
+	}
+	printFindings(c.App.ErrWriter, warnings)
+
+	dest := c.String("output")
+	if dest == "" || dest == "-" {
+		if _, err := c.App.Writer.Write(out); err != nil {
+			return &exitErr{code: exitError, err: fmt.Errorf("writing standard output: %w", err)}
+		}
+		return nil
+	}
+	if err := writeFileAtomic(dest, out); err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	return nil
+}
+
+// statsAuth returns --stats-auth, else $LBCONF_STATS_AUTH, and where it came
+// from (for messages, which never show the value).
+func statsAuth(c *cli.Context) (value, from string) {
+	if c.IsSet("stats-auth") {
+		return c.String("stats-auth"), "--stats-auth"
+	}
+	return os.Getenv(statsAuthEnv), statsAuthEnv
+}
+
+// decodeListenersFile reads and decodes the listener document at path ("-"
+// is stdin). Errors are about the input itself (missing, unreadable, empty,
+// binary); problems inside it are the document's findings.
+func decodeListenersFile(path string, stdin io.Reader) (*model.Document, error) {
+	return model.DecodeFile(path, stdin)
+}
+
+// locate gives a finding from the compiler, which knows only listener
+// pointers, the document's file, pointer prefix and position.
+func locate(doc *model.Document, f finding.Finding) finding.Finding {
+	if f.File != "" {
+		return f
+	}
+	f.File = doc.File
+	f.Pointer = doc.Base + f.Pointer
+	pos := doc.Position(f.Pointer)
+	f.Line, f.Col = pos.Line, pos.Col
+	return f
+}
+
+func printFindings(w io.Writer, fs []finding.Finding) {
+	finding.Sort(fs)
+	for _, f := range fs {
+		fmt.Fprintln(w, f.String())
+	}
+}
+
+// writeFileAtomic replaces path with data so that readers see the old file
+// or the new one, never a part: it writes a temporary file in the same
+// directory, syncs it and renames it over path. An existing file keeps its
+// permissions (a symbolic link is followed and its target replaced); a new
+// one gets 0644.
+func writeFileAtomic(path string, data []byte) (err error) {
+	perm := fs.FileMode(0o644)
+	if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		real, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		path = real
+	}
+	switch fi, err := os.Stat(path); {
+	case err == nil && !fi.Mode().IsRegular():
+		return fmt.Errorf("%s: not a regular file", path)
+	case err == nil:
+		perm = fi.Mode().Perm()
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = tmp.Chmod(perm); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
+		_ = d.Sync() // make the rename durable; not all systems support it
+		d.Close()
+	}
+	return nil
+}
