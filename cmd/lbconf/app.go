@@ -49,6 +49,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,
 		Commands: []*cli.Command{
+			compileCommand(),
 			lintCommand(),
 			rulesCommand(),
 			versionCommand(),
