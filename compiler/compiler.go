@@ -77,6 +77,9 @@ func (e *InvalidError) Error() string {
 // validation or the compiler's own checks find errors (nothing is rendered
 // then), and calls opts.Warnings with each warning before returning.
 // HTTP listeners come first, then TCP listeners, each in input order.
+// Values are taken as given: a SessionPersistence Mode of 0 is "insert"
+// (model's decoders apply the API's default of 1 to an absent Mode), and an
+// empty Httpchk Method is GET.
 func Compile(listeners *model.Listeners, opts Options) ([]byte, error) {
 	if listeners == nil {
 		return nil, errors.New("compile: no listeners (nil *model.Listeners)")

@@ -42,9 +42,9 @@ func ParseTarget(s string) (Target, error) {
 	return Target{}, fmt.Errorf("unsupported target %q: allowed are %s", s, AllowedTargets)
 }
 
-// smallUint parses 1 to 3 decimal digits.
+// smallUint parses 1 to 3 decimal digits without a leading zero.
 func smallUint(s string) (int, bool) {
-	if len(s) == 0 || len(s) > 3 {
+	if len(s) == 0 || len(s) > 3 || (len(s) > 1 && s[0] == '0') {
 		return 0, false
 	}
 	for i := 0; i < len(s); i++ {
