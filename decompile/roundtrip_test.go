@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lbconf/lbconf/compiler"
+	"github.com/lbconf/lbconf/decompile/modelgen"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -41,9 +42,9 @@ func TestRoundTripModel(t *testing.T) {
 		n = 50
 	}
 	for oi, opts := range roundTripOptions {
-		g := newGen(uint64(1000 + oi))
+		g := modelgen.New(uint64(1000 + oi))
 		for i := range n {
-			m := g.listeners()
+			m := g.Listeners()
 			cfg, err := compiler.Compile(m, opts)
 			if err != nil {
 				t.Fatalf("options %d, model %d: compile refused a generated model: %v\n%s", oi, i, err, model.MarshalIndent(m))
@@ -72,9 +73,9 @@ func TestRoundTripConfig(t *testing.T) {
 		n = 30
 	}
 	for oi, opts := range roundTripOptions {
-		g := newGen(uint64(2000 + oi))
+		g := modelgen.New(uint64(2000 + oi))
 		for i := range n {
-			c, err := compiler.Compile(g.listeners(), opts)
+			c, err := compiler.Compile(g.Listeners(), opts)
 			if err != nil {
 				t.Fatalf("options %d, model %d: %v", oi, i, err)
 			}

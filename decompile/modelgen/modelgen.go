@@ -1,4 +1,10 @@
-package decompile
+// Package modelgen generates random valid listener models for property
+// tests: every error rule of SPEC section 2 holds (name syntax and
+// uniqueness, unique ports and cookie keys, no reserved port, weights 1-256,
+// timeouts within range, cookie timers, repeater mode only with source IP,
+// certificate ids, ...), so the compiler accepts every model it makes.
+// Generation is deterministic for a seed.
+package modelgen
 
 import (
 	"fmt"
@@ -10,21 +16,22 @@ import (
 	"github.com/lbconf/lbconf/model"
 )
 
-// gen makes random valid listener models: every rule of SPEC section 2 that
-// is an error holds (names, unique names, ports and cookie keys, reserved
-// ports, weights 1-256, timers, repeater mode needing source IP, ...).
-type gen struct {
+// Gen makes random valid listener models.
+type Gen struct {
 	r     *rand.Rand
 	names map[string]bool
 	ports map[int]bool
 	keys  map[string]bool
 }
 
-func newGen(seed uint64) *gen {
-	return &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+// New returns a generator seeded with seed.
+func New(seed uint64) *Gen {
+	return &Gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
-func (g *gen) listeners() *model.Listeners {
+// Listeners returns a new valid model: up to 4 HTTP and 3 TCP listeners,
+// sometimes with nil lists where the API allows them to be absent.
+func (g *Gen) Listeners() *model.Listeners {
 	g.names, g.ports, g.keys = map[string]bool{}, map[int]bool{}, map[string]bool{}
 	l := &model.Listeners{}
 	for range g.r.IntN(5) {
@@ -44,7 +51,7 @@ const nameFirst = "abcdefghijklmnopqrstuvwxyz"
 const nameRest = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 // ident makes ^[a-z]([a-z0-9_]*[a-z0-9])?$ of length in [min, max].
-func (g *gen) ident(minLen, maxLen int) string {
+func (g *Gen) ident(minLen, maxLen int) string {
 	n := minLen + g.r.IntN(maxLen-minLen+1)
 	var b strings.Builder
 	b.WriteByte(nameFirst[g.r.IntN(len(nameFirst))])
@@ -58,7 +65,7 @@ func (g *gen) ident(minLen, maxLen int) string {
 	return b.String()
 }
 
-func (g *gen) name() string {
+func (g *Gen) name() string {
 	for {
 		maxLen := 12
 		if g.r.IntN(10) == 0 {
@@ -72,7 +79,7 @@ func (g *gen) name() string {
 	}
 }
 
-func (g *gen) port() int {
+func (g *Gen) port() int {
 	for {
 		p := 1 + g.r.IntN(65535)
 		switch p {
@@ -86,20 +93,20 @@ func (g *gen) port() int {
 	}
 }
 
-func (g *gen) timeout() (string, string) {
+func (g *Gen) timeout() (string, string) {
 	if g.r.IntN(2) == 0 {
 		return strconv.Itoa(1 + g.r.IntN(600000)), "ms"
 	}
 	return strconv.Itoa(1 + g.r.IntN(86400)), "s"
 }
 
-func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
+func (g *Gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
 
-func (g *gen) ipv4() string {
+func (g *Gen) ipv4() string {
 	return fmt.Sprintf("%d.%d.%d.%d", 1+g.r.IntN(223), g.r.IntN(256), g.r.IntN(256), 1+g.r.IntN(254))
 }
 
-func (g *gen) ipv6() string {
+func (g *Gen) ipv6() string {
 	var b [16]byte
 	for i := range b {
 		b[i] = byte(g.r.IntN(256))
@@ -112,7 +119,7 @@ func (g *gen) ipv6() string {
 	return s
 }
 
-func (g *gen) acl() []string {
+func (g *Gen) acl() []string {
 	n := g.r.IntN(4)
 	if g.r.IntN(8) == 0 {
 		n = 20 + g.r.IntN(30) // more than one acl line
@@ -139,7 +146,7 @@ func (g *gen) acl() []string {
 	return out
 }
 
-func (g *gen) servers() []model.BackendServer {
+func (g *Gen) servers() []model.BackendServer {
 	n := g.r.IntN(5)
 	seen := map[string]bool{}
 	out := []model.BackendServer{} // nil is "missing", refused
@@ -165,7 +172,7 @@ func (g *gen) servers() []model.BackendServer {
 	return out
 }
 
-func (g *gen) http() model.HttpListener {
+func (g *Gen) http() model.HttpListener {
 	h := model.HttpListener{
 		ListenerName:  g.name(),
 		ListenerPort:  g.port(),
@@ -216,7 +223,7 @@ func (g *gen) http() model.HttpListener {
 	return h
 }
 
-func (g *gen) tcp() model.TcpListener {
+func (g *Gen) tcp() model.TcpListener {
 	t := model.TcpListener{
 		ListenerName:  g.name(),
 		ListenerPort:  g.port(),
