@@ -1,0 +1,168 @@
+package cfglint
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/lbconf/lbconf/finding"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+var (
+	wantRe   = regexp.MustCompile(`# want: (\S+)`)
+	targetRe = regexp.MustCompile(`^# target: (\S+)`)
+)
+
+// TestRuleFiles lints every testdata/cfglint/*.cfg. Lines marked
+// `# want: RULE` must get exactly that finding and no line may get another;
+// *.valid.cfg files have no markers and must be clean. The messages of all
+// files are kept in findings.golden.
+func TestRuleFiles(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "cfglint", "*.cfg"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test configs: %v", err)
+	}
+	sort.Strings(files)
+	var all strings.Builder
+	covered := map[string]bool{}
+	for _, path := range files {
+		name := filepath.Base(path)
+		text, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(text), "\n")
+		target := ""
+		if m := targetRe.FindStringSubmatch(lines[0]); m != nil {
+			target = m[1]
+		}
+		var want []string
+		for i, l := range lines {
+			for _, m := range wantRe.FindAllStringSubmatch(l, -1) {
+				want = append(want, fmt.Sprintf("%d %s", i+1, m[1]))
+			}
+		}
+		if strings.HasSuffix(name, ".valid.cfg") && len(want) > 0 {
+			t.Errorf("%s: a valid file has markers", name)
+		}
+		fs, err := Lint(name, text, target)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var got []string
+		for _, f := range fs {
+			got = append(got, fmt.Sprintf("%d %s", f.Line, f.Rule))
+			covered[f.Rule] = true
+			all.WriteString(f.String() + "\n")
+			if f.Col < 1 {
+				t.Errorf("%s: finding without a column: %v", name, f)
+			}
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n  got  %v\n  want %v", name, got, want)
+		}
+	}
+	for _, r := range Rules() {
+		if !covered[r.Name] {
+			t.Errorf("rule %s has no invalid test config", r.Name)
+		}
+	}
+	golden := filepath.Join("..", "testdata", "cfglint", "findings.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(all.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	b, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if string(b) != all.String() {
+		t.Errorf("findings differ from findings.golden (go test -update rewrites it):\n%s", all.String())
+	}
+}
+
+func TestDocumentedSample(t *testing.T) {
+	text, err := os.ReadFile("../../shared/reference/documented-custom-config.cfg")
+	if err != nil {
+		t.Skip(err)
+	}
+	tests := []struct {
+		target string
+		want   []string
+	}{
+		{"1.8", []string{"38 cfg-public-password"}},
+		{"2.4", []string{"10 cfg-deprecated", "38 cfg-public-password"}},
+		{"2.6", []string{"10 cfg-target", "38 cfg-public-password"}},
+	}
+	for _, tt := range tests {
+		fs, err := Lint("sample.cfg", text, tt.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range fs {
+			got = append(got, fmt.Sprintf("%d %s", f.Line, f.Rule))
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("target %s: got %v, want %v", tt.target, got, tt.want)
+		}
+	}
+}
+
+func TestTargets(t *testing.T) {
+	for _, bad := range []string{"x", "2", "2.x", "1.2.3.4", "-1.0"} {
+		if _, err := Lint("f", nil, bad); err == nil {
+			t.Errorf("target %q: want an error", bad)
+		}
+	}
+	for _, ok := range []string{"", "1.8", "2.4.22", "3.0"} {
+		if _, err := Lint("f", nil, ok); err != nil {
+			t.Errorf("target %q: %v", ok, err)
+		}
+	}
+}
+
+func TestRulesCatalogue(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		if r.Input != "cfg" || r.Summary == "" || !strings.HasPrefix(r.Name, "cfg-") || seen[r.Name] {
+			t.Errorf("bad rule %+v", r)
+		}
+		seen[r.Name] = true
+	}
+	if severityOf(RuleTimeouts) != finding.Warning || severityOf(RuleDuplicateBind) != finding.Error {
+		t.Error("severities")
+	}
+}
+
+func TestConcurrentLint(t *testing.T) {
+	text := []byte("defaults\n  timeout client 1s\nfrontend a\n  bind :80\n  bogus\n")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				fs, err := Lint("f", text, "")
+				if err != nil || len(fs) != 1 {
+					t.Errorf("%v %v", err, fs)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,289 @@
+package cfglint
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/lbconf/lbconf/cfgparse"
+)
+
+// change is a directive that HAProxy deprecated in one version and refuses
+// from another (see ../../shared/reference/haproxy-versions.md).
+type change struct {
+	// match reports whether a line's words are the directive.
+	match func(w []string) bool
+	// section limits the rule to one section kind ("" for any).
+	section string
+	// deprecated is the first version that warns; removed the first that
+	// refuses it.
+	deprecated, removed version
+	// hint says what to do instead.
+	hint string
+}
+
+func word(name string) func([]string) bool {
+	return func(w []string) bool { return w[0] == name }
+}
+
+func option(name string) func([]string) bool {
+	return func(w []string) bool {
+		return len(w) >= 2 && (w[0] == "option" && w[1] == name || len(w) >= 3 && w[0] == "no" && w[1] == "option" && w[2] == name)
+	}
+}
+
+// legacyRewrites are the req*/rsp* keywords HAProxy 2.1 removed.
+var legacyRewrites = map[string]bool{
+	"reqadd": true, "reqallow": true, "reqdel": true, "reqdeny": true, "reqiallow": true, "reqidel": true,
+	"reqideny": true, "reqipass": true, "reqirep": true, "reqitarpit": true, "reqpass": true, "reqrep": true,
+	"reqtarpit": true, "rspadd": true, "rspdel": true, "rspdeny": true, "rspidel": true, "rspideny": true,
+	"rspirep": true, "rsprep": true,
+}
+
+var changes = []change{
+	{match: word("nbproc"), section: "global", deprecated: version{2, 3}, removed: version{2, 5},
+		hint: "remove it (nbthread sets the threads of the one process)"},
+	{match: option("forceclose"), deprecated: version{1, 9}, removed: version{2, 6},
+		hint: "use `option httpclose`"},
+	{match: option("http-tunnel"), deprecated: version{1, 9}, removed: version{2, 6},
+		hint: "remove it: HAProxy 2.x processes every request of a connection"},
+	{match: func(w []string) bool { return legacyRewrites[w[0]] }, deprecated: version{2, 0}, removed: version{2, 1},
+		hint: "use the http-request / http-response rules"},
+	{match: word("block"), deprecated: version{1, 6}, removed: version{2, 1},
+		hint: "use `http-request deny`, which takes the same condition"},
+	{match: func(w []string) bool { return w[0] == "clitimeout" || w[0] == "contimeout" || w[0] == "srvtimeout" },
+		deprecated: version{1, 5}, removed: version{2, 1},
+		hint: "use `timeout client`, `timeout connect` and `timeout server`"},
+}
+
+// versioned reports the line when it is a directive the target refuses or
+// deprecates, and says whether one of the version rules took it (then no
+// other line rule applies: its keyword may be unknown to the parser).
+func (l *linter) versioned(s *cfgparse.Section, d *cfgparse.Directive) bool {
+	for _, c := range changes {
+		if c.section != "" && c.section != s.Kind || !c.match(d.Fields) {
+			continue
+		}
+		switch {
+		case l.target.atLeast(c.removed):
+			l.add(RuleTarget, d.Line, d.Col(0), "`%s` is refused by HAProxy %s, the target (refused since %s): %s", d, l.target, c.removed, c.hint)
+		case l.target.atLeast(c.deprecated):
+			l.add(RuleDeprecated, d.Line, d.Col(0), "`%s` is deprecated in HAProxy %s, the target, and refused from %s on: %s", d, l.target, c.removed, c.hint)
+		}
+		return true
+	}
+	return false
+}
+
+// proxies runs the rules across proxy sections: names, backends, timeouts.
+func (l *linter) proxies() {
+	type named struct {
+		kind string
+		line int
+	}
+	fronts := map[string]named{}
+	backs := map[string]named{}
+	for _, s := range l.f.Sections {
+		if !s.IsProxy() || s.Name == "" {
+			continue
+		}
+		var maps []map[string]named
+		switch s.Kind {
+		case "frontend":
+			maps = []map[string]named{fronts}
+		case "backend":
+			maps = []map[string]named{backs}
+		default:
+			maps = []map[string]named{fronts, backs}
+		}
+		dup := false
+		for _, m := range maps {
+			if first, ok := m[s.Name]; ok && !dup {
+				l.add(RuleDuplicateProxy, s.Header.Num, 1, "%s %q has the name of the %s at line %d: HAProxy refuses two proxies with one name on the same side", s.Kind, s.Name, first.kind, first.line)
+				dup = true
+			}
+		}
+		if dup {
+			continue
+		}
+		for _, m := range maps {
+			m[s.Name] = named{s.Kind, s.Header.Num}
+		}
+	}
+
+	for _, s := range l.f.Sections {
+		if !s.IsProxy() && s.Kind != "defaults" {
+			continue
+		}
+		for _, d := range s.Directives {
+			if d.Unprocessed || len(d.Fields) < 2 || d.Keyword != "default_backend" && d.Keyword != "use_backend" {
+				continue
+			}
+			name := d.Fields[1]
+			if strings.Contains(name, "%[") {
+				continue // a dynamic name, resolved per request
+			}
+			if _, ok := backs[name]; !ok {
+				l.add(RuleMissingBackend, d.Line, d.Col(1), "`%s` in %s names backend %q, which is not defined in this file", d, s.Label(), name)
+			}
+		}
+		if s.IsProxy() {
+			l.timeouts(s)
+		}
+	}
+}
+
+// timeouts warns about a proxy missing the timeouts of its sides, in
+// itself and in its defaults.
+func (l *linter) timeouts(s *cfgparse.Section) {
+	var need []string
+	switch s.Kind {
+	case "frontend":
+		need = []string{"client"}
+	case "backend":
+		need = []string{"connect", "server"}
+	default:
+		need = []string{"client", "connect", "server"}
+	}
+	var missing []string
+	for _, n := range need {
+		kw := "timeout " + n
+		if s.Effective(kw) == nil && (s.Defaults == nil || s.Defaults.Effective(kw) == nil) {
+			missing = append(missing, "`"+kw+"`")
+		}
+	}
+	if len(missing) > 0 {
+		l.add(RuleTimeouts, s.Header.Num, 1, "%s has no %s, here or in its defaults: HAProxy then waits forever and warns at start",
+			s.Label(), strings.Join(missing, " nor "))
+	}
+}
+
+// bindAddr is one address:port a proxy binds.
+type bindAddr struct {
+	sec  *cfgparse.Section
+	dir  *cfgparse.Directive
+	addr netip.Addr // invalid for "every address"
+	v6   bool       // for every address: the IPv6 wildcard
+	port int
+	text string
+}
+
+// binds checks reserved ports, the status port and collisions.
+func (l *linter) binds() {
+	var all []bindAddr
+	for _, s := range l.f.Sections {
+		if s.Kind != "frontend" && s.Kind != "listen" {
+			continue
+		}
+		for _, d := range s.Directives {
+			if d.Keyword != "bind" || d.Unprocessed || len(d.Fields) < 2 {
+				continue
+			}
+			for _, b := range parseBind(d.Fields[1]) {
+				b.sec, b.dir = s, d
+				switch {
+				case b.port == 22 || b.port == 1080 || b.port == 9100 || b.port == 9101:
+					l.add(RuleReservedPort, d.Line, d.Col(1), "`%s` in %s binds port %d, which the platform reserves (22, 1080, 9100, 9101)", d, s.Label(), b.port)
+				case b.port == 1081 && !(s.Kind == "listen" && s.Name == "status"):
+					l.add(RuleStatsPort, d.Line, d.Col(1), "`%s` in %s binds port 1081, the instance's status page (listen status)", d, s.Label())
+				}
+				all = append(all, b)
+			}
+		}
+	}
+	byPort := map[int][]bindAddr{}
+	reported := map[*cfgparse.Directive]bool{}
+	for _, b := range all {
+		earlier := byPort[b.port]
+		byPort[b.port] = append(earlier, b)
+		for _, a := range earlier {
+			if a.sec == b.sec || !collide(a, b) || reported[b.dir] {
+				continue
+			}
+			reported[b.dir] = true
+			l.add(RuleDuplicateBind, b.dir.Line, b.dir.Col(1), "%s binds %s, which collides with `bind %s` of %s at line %d: two proxies would share port %d",
+				b.sec.Label(), b.text, a.text, a.sec.Label(), a.dir.Line, b.port)
+		}
+	}
+}
+
+// collide reports whether two binds on one port overlap: the same address,
+// or a wildcard and any address of its family (the IPv6 wildcard also takes
+// IPv4 on a dual-stack host).
+func collide(a, b bindAddr) bool {
+	aw, bw := !a.addr.IsValid(), !b.addr.IsValid()
+	switch {
+	case aw && bw:
+		return a.v6 == b.v6 || a.v6 || b.v6
+	case aw:
+		return a.v6 || b.addr.Is4()
+	case bw:
+		return b.v6 || a.addr.Is4()
+	}
+	return a.addr == b.addr
+}
+
+// parseBind reads a bind address list: `ADDR:PORT[-END][,...]`, with `*`,
+// an empty address, `[v6]` and ipv4@/ipv6@ prefixes. Sockets and
+// unreadable entries are skipped.
+func parseBind(s string) []bindAddr {
+	var out []bindAddr
+	for _, part := range strings.Split(s, ",") {
+		text := part
+		family := ""
+		for _, p := range []string{"ipv4@", "ipv6@"} {
+			if strings.HasPrefix(part, p) {
+				family, part = p[:4], part[len(p):]
+			}
+		}
+		i := strings.LastIndex(part, ":")
+		if i < 0 || strings.Contains(part, "@") || strings.HasPrefix(part, "/") {
+			continue
+		}
+		host, ports := part[:i], part[i+1:]
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		lo, hi, ok := portRange(ports)
+		if !ok {
+			continue
+		}
+		var b bindAddr
+		b.text = text
+		switch host {
+		case "", "*":
+			b.v6 = family == "ipv6"
+		default:
+			a, err := netip.ParseAddr(host)
+			if err != nil {
+				continue
+			}
+			a = a.Unmap()
+			if a.IsUnspecified() {
+				b.v6 = a.Is6()
+			} else {
+				b.addr = a
+			}
+		}
+		for p := lo; p <= hi && p-lo < 65536; p++ {
+			c := b
+			c.port = p
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func portRange(s string) (lo, hi int, ok bool) {
+	a, b, isRange := strings.Cut(s, "-")
+	lo, err := strconv.Atoi(a)
+	if err != nil || lo < 1 || lo > 65535 {
+		return 0, 0, false
+	}
+	if !isRange {
+		return lo, lo, true
+	}
+	hi, err = strconv.Atoi(b)
+	if err != nil || hi < lo || hi > 65535 {
+		return 0, 0, false
+	}
+	return lo, hi, true
+}
