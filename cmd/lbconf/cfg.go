@@ -1,25 +1,21 @@
 package main
 
 import (
-	"fmt"
-
+	"github.com/lbconf/lbconf/cfglint"
+	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
 )
 
-// lintConfig lints a haproxy.cfg file.
+// lintConfig lints a haproxy.cfg file for the target HAProxy version.
 func lintConfig(path string, data []byte, target string) ([]finding.Finding, error) {
-	_, _, _ = path, data, target
-	return nil, fmt.Errorf("%s: linting haproxy.cfg files is not available yet", path)
+	return cfglint.Lint(path, data, target)
 }
 
 // configRules is the catalogue of haproxy.cfg rules.
-func configRules() []finding.Rule { return nil }
+func configRules() []finding.Rule { return cfglint.Rules() }
 
 // checkTarget validates a --target value.
 func checkTarget(target string) error {
-	switch target {
-	case "1.8", "2.4", "2.6":
-		return nil
-	}
-	return fmt.Errorf("--target %q is not supported: use 1.8, 2.4 or 2.6", target)
+	_, err := compiler.ParseTarget(target)
+	return err
 }

@@ -7,13 +7,16 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/validate"
 )
 
-// allRules is the whole catalogue: listener-document rules, then cfg rules.
+// allRules is the whole catalogue: listener-document rules, the compiler's
+// own, then cfg rules.
 func allRules() []finding.Rule {
-	return append(validate.Rules(), configRules()...)
+	rules := append(validate.Rules(), compiler.Rules()...)
+	return append(rules, configRules()...)
 }
 
 func rulesCommand() *cli.Command {
