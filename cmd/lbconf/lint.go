@@ -37,7 +37,7 @@ func lintCommand() *cli.Command {
 			}
 			target := c.String("target")
 			if err := checkTarget(target); err != nil {
-				return usageErr("%v", err)
+				return usageErr("--target: %v", err)
 			}
 			var all []finding.Finding
 			ioFailed := false
