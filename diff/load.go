@@ -1,0 +1,154 @@
+package diff
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/lbconf/lbconf/cfgparse"
+	"github.com/lbconf/lbconf/cfgtext"
+	"github.com/lbconf/lbconf/decompile"
+	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/model"
+)
+
+// Formats of a Document.
+const (
+	FormatCfg      = "cfg"
+	FormatDocument = "document" // a JSON or YAML listener document
+)
+
+// Document is one side of a comparison: listeners read from a listener
+// document (JSON or YAML) or decompiled from a haproxy.cfg.
+type Document struct {
+	// Name is the file name as given ("-" for standard input).
+	Name string
+	// Format is FormatCfg or FormatDocument.
+	Format string
+	// Listeners are the listeners the file holds.
+	Listeners *model.Listeners
+	// Losses are what a cfg holds that the listener model cannot; they
+	// are compared as lines (see Compare).
+	Losses []decompile.Loss
+	// prelude holds the directives of global, defaults and listen status
+	// sections of a cfg.
+	prelude []preludeLine
+	// extra holds the losses of a cfg as lines; a lost section brings all
+	// its lines.
+	extra []preludeLine
+}
+
+// preludeLine is one directive of a cfg's prelude.
+type preludeLine struct {
+	section string // "global", "defaults", "listen status"
+	text    string // words joined by single spaces
+	line    int
+}
+
+// Load reads one side of a comparison. A name ending in .cfg, .conf or
+// .haproxy, or text that has a section header (global, defaults, frontend,
+// backend, listen, ...), is a haproxy.cfg and is decompiled with opts;
+// anything else is a listener document.
+func Load(name string, data []byte, opts decompile.Options) (*Document, error) {
+	if isCfg(name, data) {
+		return loadCfg(name, data, opts)
+	}
+	l, err := decodeDocument(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Document{Name: name, Format: FormatDocument, Listeners: l}, nil
+}
+
+// isCfg decides whether data is a haproxy.cfg.
+func isCfg(name string, data []byte) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".cfg", ".conf", ".haproxy":
+		return true
+	case ".json", ".yaml", ".yml":
+		return false
+	}
+	t := bytes.TrimSpace(data)
+	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return false
+	}
+	for _, s := range cfgtext.Split(string(data)) {
+		if s.Kind != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func loadCfg(name string, data []byte, opts decompile.Options) (*Document, error) {
+	l, losses, err := decompile.Decompile(data, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	d := &Document{Name: name, Format: FormatCfg, Listeners: l, Losses: losses}
+	f, err := cfgparse.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	byHeader := map[int]*cfgparse.Section{}
+	for _, s := range f.Sections {
+		byHeader[s.Header.Num] = s
+	}
+	for _, l := range losses {
+		s := byHeader[l.Line]
+		if l.Section != "" || s == nil || s.Header.Num == 0 {
+			text := l.Text
+			if l.Context != "" {
+				text += " " + l.Context
+			}
+			d.extra = append(d.extra, preludeLine{section: l.Section, text: text, line: l.Line})
+			continue
+		}
+		// A whole section: its header and every line.
+		label := s.Label()
+		d.extra = append(d.extra, preludeLine{section: label, text: "(section header) " + l.Text, line: l.Line})
+		for _, dir := range s.Directives {
+			d.extra = append(d.extra, preludeLine{section: label, text: dir.String(), line: dir.Line})
+		}
+	}
+	for _, s := range f.Sections {
+		if s.Kind == "global" || s.Kind == "defaults" || s.Kind == "listen" && s.Name == "status" {
+			label := s.Label()
+			if s.Kind == "defaults" && s.Name == "" {
+				label = "defaults"
+			}
+			for _, dir := range s.Directives {
+				d.prelude = append(d.prelude, preludeLine{section: label, text: dir.String(), line: dir.Line})
+			}
+		}
+	}
+	return d, nil
+}
+
+// decodeDocument decodes a listener document in any of its three shapes
+// (bare, request body, Describe response), JSON or YAML. It is the one
+// place that knows how documents are read.
+func decodeDocument(name string, data []byte) (*model.Listeners, error) {
+	doc, err := model.Decode(name, data)
+	if err != nil {
+		return nil, err
+	}
+	var errs []string
+	for _, f := range doc.Findings {
+		if f.Severity == finding.Error {
+			errs = append(errs, f.String())
+		}
+	}
+	if len(errs) > 0 {
+		more := ""
+		if len(errs) > 3 {
+			more = fmt.Sprintf("\n(%d more; lbconf lint %s shows all)", len(errs)-3, name)
+			errs = errs[:3]
+		}
+		return nil, errors.New("cannot compare " + name + ", it does not decode:\n" + strings.Join(errs, "\n") + more)
+	}
+	l := doc.Listeners
+	return &l, nil
+}
