@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/lbconf/lbconf/compiler"
+	"github.com/lbconf/lbconf/decompile"
+	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/model"
+)
+
+// ruleDecompileLoss names the findings decompile prints for what the
+// listener model cannot hold.
+const ruleDecompileLoss = "decompile-loss"
+
+func decompileCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "decompile",
+		Usage:     "turn a haproxy.cfg back into a listener document (JSON)",
+		ArgsUsage: "PATH.cfg (- reads standard input)",
+		Description: "A frontend N with default_backend N-abk plus backend N-abk is an HTTP listener; a listen N in mode tcp " +
+			"(not listen status) is a TCP listener. Writes the bare listeners document, indented JSON. " +
+			"Everything the listener model cannot hold (an extra directive, option or section) is reported on standard " +
+			"error as FILE:LINE:COL: warning decompile-loss: MESSAGE; global, defaults and listen status are the prelude " +
+			"(compile --base keeps them) and are not losses. With --strict losses are errors and nothing is written. " +
+			"Give --bind-address and --cert-dir as the config was compiled with. Options go before PATH. " +
+			"Exit status: 0 written (losses are warnings), 1 losses with --strict, 2 usage or I/O errors.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "strict", Usage: "treat every loss as an error: exit 1 and write nothing"},
+			&cli.StringFlag{Name: "bind-address", Value: compiler.DefaultBindAddress,
+				Usage: "the address the config's listeners bind (another address is a loss)"},
+			&cli.StringFlag{Name: "cert-dir", Value: compiler.DefaultCertDir,
+				Usage: "the directory of the config's <CertificateId>.pem files (another directory is a loss)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true,
+				Usage: "write the document to `FILE`, atomically (default: standard output)"},
+		},
+		Action: decompileAction,
+	}
+}
+
+func decompileAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		msg := "decompile takes exactly one PATH (a haproxy.cfg, or - for standard input)"
+		if c.NArg() > 1 && strings.HasPrefix(c.Args().Get(1), "-") && c.Args().Get(1) != "-" {
+			msg += "; put options before PATH"
+		}
+		return usageErr("%s", msg)
+	}
+	path := c.Args().First()
+	if _, err := compiler.ParseBindAddress(c.String("bind-address")); err != nil {
+		return usageErr("--bind-address: %v", err)
+	}
+	certDir, err := compiler.ParseCertDir(c.String("cert-dir"))
+	if err != nil {
+		return usageErr("--cert-dir: %v", err)
+	}
+	data, err := model.ReadInput(path, c.App.Reader)
+	if err != nil {
+		return &exitErr{code: exitError, err: err}
+	}
+	l, losses, err := decompile.Decompile(data, decompile.Options{BindAddress: c.String("bind-address"), CertDir: certDir})
+	if err != nil {
+		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", path, err)}
+	}
+	strict := c.Bool("strict")
+	printFindings(c.App.ErrWriter, lossFindings(path, losses, strict))
+	if strict && len(losses) > 0 {
+		return findingsExit()
+	}
+	out := model.MarshalIndent(l)
+	if dest := c.String("output"); dest != "" && dest != "-" {
+		if err := writeFileAtomic(dest, out); err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+		return nil
+	}
+	if _, err := c.App.Writer.Write(out); err != nil {
+		return &exitErr{code: exitError, err: fmt.Errorf("writing standard output: %w", err)}
+	}
+	return nil
+}
+
+// lossFindings turns losses into findings of file: warnings, or errors
+// with strict.
+func lossFindings(file string, losses []decompile.Loss, strict bool) []finding.Finding {
+	sev := finding.Warning
+	if strict {
+		sev = finding.Error
+	}
+	out := make([]finding.Finding, len(losses))
+	for i, l := range losses {
+		out[i] = finding.Finding{File: file, Line: l.Line, Col: l.Col, Severity: sev, Rule: ruleDecompileLoss, Message: l.Message()}
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/lbconf/lbconf/compiler"
+	"github.com/lbconf/lbconf/decompile"
+	"github.com/lbconf/lbconf/diff"
+	"github.com/lbconf/lbconf/model"
+)
+
+func diffCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "diff",
+		Usage:     "compare two listener documents or haproxy.cfg files by meaning",
+		ArgsUsage: "A B (JSON or YAML listener documents or haproxy.cfg files, in any mix; one may be - for standard input)",
+		Description: "Reports listeners added (+), removed (-) and renamed, and every field changed (~) with its old and new " +
+			"value: servers by IP:Port, whitelist entries, certificates, cookie and health check fields. Equal meaning " +
+			"is equal (\"30\" s and \"30000\" ms). A haproxy.cfg is decompiled; the lines the listener model cannot " +
+			"hold, and between two cfgs the prelude (global, defaults, listen status), are compared as text. " +
+			"Options go before A and B. Exit status: 0 same, 1 different, 2 usage or I/O errors.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+			&cli.StringFlag{Name: "bind-address", Value: compiler.DefaultBindAddress,
+				Usage: "the address the cfg inputs' listeners bind"},
+			&cli.StringFlag{Name: "cert-dir", Value: compiler.DefaultCertDir,
+				Usage: "the directory of the cfg inputs' <CertificateId>.pem files"},
+		},
+		Action: diffAction,
+	}
+}
+
+func diffAction(c *cli.Context) error {
+	if c.NArg() != 2 {
+		return usageErr("diff takes exactly two paths, A and B (options go before them)")
+	}
+	format := c.String("format")
+	if format != "text" && format != "json" {
+		return usageErr("--format %q: want text or json", format)
+	}
+	a, b := c.Args().Get(0), c.Args().Get(1)
+	if a == "-" && b == "-" {
+		return usageErr("A and B cannot both be standard input (-)")
+	}
+	if _, err := compiler.ParseBindAddress(c.String("bind-address")); err != nil {
+		return usageErr("--bind-address: %v", err)
+	}
+	certDir, err := compiler.ParseCertDir(c.String("cert-dir"))
+	if err != nil {
+		return usageErr("--cert-dir: %v", err)
+	}
+	opts := decompile.Options{BindAddress: c.String("bind-address"), CertDir: certDir}
+	var docs [2]*diff.Document
+	for i, path := range []string{a, b} {
+		data, err := model.ReadInput(path, c.App.Reader)
+		if err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+		if docs[i], err = diff.Load(path, data, opts); err != nil {
+			return &exitErr{code: exitError, err: err}
+		}
+	}
+	r := diff.Compare(docs[0], docs[1])
+	if format == "json" {
+		err = r.WriteJSON(c.App.Writer)
+	} else {
+		err = r.WriteText(c.App.Writer)
+	}
+	if err != nil {
+		return &exitErr{code: exitError, err: fmt.Errorf("writing standard output: %w", err)}
+	}
+	if !r.Same {
+		return findingsExit()
+	}
+	return nil
+}

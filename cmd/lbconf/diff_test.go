@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+const diffFixtures = "../../testdata/diff/"
+
+func TestDiffCommand(t *testing.T) {
+	before, after := diffFixtures+"before.json", diffFixtures+"after.cfg"
+	t.Run("text", func(t *testing.T) {
+		code, out, errOut := runCLI(t, "", "diff", before, after)
+		if code != 1 || errOut != "" {
+			t.Fatalf("exit %d, stderr %q", code, errOut)
+		}
+		want, err := os.ReadFile(diffFixtures + "before-after.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The golden names the files by base name.
+		got := strings.NewReplacer(before, "before.json", after, "after.cfg").Replace(out)
+		if got != string(want) {
+			t.Errorf("stdout differs from before-after.txt:\n%s", out)
+		}
+	})
+	t.Run("json", func(t *testing.T) {
+		code, out, _ := runCLI(t, "", "diff", "--format", "json", before, after)
+		var r struct {
+			Same    bool
+			Changes []map[string]any
+		}
+		if code != 1 || json.Unmarshal([]byte(out), &r) != nil || r.Same || len(r.Changes) == 0 {
+			t.Fatalf("exit %d, stdout %s", code, out)
+		}
+	})
+	t.Run("same, stdin", func(t *testing.T) {
+		data, err := os.ReadFile(before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runCLI(t, string(data), "diff", "-", before)
+		if code != 0 || errOut != "" || out != "- and "+before+" mean the same listeners\n" {
+			t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+		}
+	})
+	t.Run("compiled equals its document", func(t *testing.T) {
+		code, cfg, errOut := runCLI(t, "", "compile", before)
+		if code != 0 {
+			t.Fatalf("compile: exit %d: %s", code, errOut)
+		}
+		code, out, errOut := runCLI(t, cfg, "diff", before, "-")
+		if code != 0 {
+			t.Fatalf("exit %d, stdout %s, stderr %s", code, out, errOut)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"one path", []string{"diff", before}, "exactly two paths"},
+		{"both stdin", []string{"diff", "-", "-"}, "both be standard input"},
+		{"bad format", []string{"diff", "--format", "xml", before, after}, "--format"},
+		{"missing file", []string{"diff", before, "/nonexistent.json"}, "no such file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", tc.args...)
+			if code != 2 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q, want 2 and %q", code, errOut, tc.want)
+			}
+		})
+	}
+	t.Run("document that does not decode", func(t *testing.T) {
+		code, _, errOut := runCLI(t, `{"HttpListeners": [{"Bogus": 1}]}`, "diff", "-", before)
+		if code != 2 || !strings.Contains(errOut, "does not decode") {
+			t.Errorf("exit %d, stderr %q", code, errOut)
+		}
+	})
+}
