@@ -50,6 +50,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand: true,
 		Commands: []*cli.Command{
 			compileCommand(),
+			decompileCommand(),
+			diffCommand(),
 			lintCommand(),
 			rulesCommand(),
 			versionCommand(),
