@@ -155,6 +155,16 @@ func fieldCols(text string, fields []string) []int {
 	return cols
 }
 
+// HeaderCol returns the 1-based column (in runes) of word i of the header
+// line, or 1.
+func (s *Section) HeaderCol(i int) int {
+	cols := fieldCols(s.Header.Text(), s.HeaderFields)
+	if i < 0 || i >= len(cols) {
+		return 1
+	}
+	return cols[i]
+}
+
 // Label names the section the way messages quote it: "frontend web",
 // "global", "defaults", or "the lines before the first section".
 func (s *Section) Label() string {

@@ -210,6 +210,7 @@ func (d *decompiler) run() *model.Listeners {
 				// The status page: prelude.
 			case s.Mode() == "tcp" || s.Mode() == "":
 				// No mode anywhere is HAProxy's default, tcp.
+				d.header(s)
 				out.TcpListeners = append(out.TcpListeners, d.tcpListener(s))
 			default:
 				d.loseSection(s, fmt.Sprintf("is not a TCP listener (it is in mode %s)", s.Mode()))
@@ -221,6 +222,8 @@ func (d *decompiler) run() *model.Listeners {
 					s.Name, BackendSuffix, s.Name, BackendSuffix))
 				continue
 			}
+			d.header(s)
+			d.header(be)
 			out.HttpListeners = append(out.HttpListeners, d.httpListener(s, be))
 		case "backend":
 			if pairOf[s] == nil {
@@ -231,6 +234,38 @@ func (d *decompiler) run() *model.Listeners {
 		}
 	}
 	return out
+}
+
+// header reports what the header of a listener's section holds beyond its
+// kind and name (`from DEFAULTS`, stray words), and a section whose
+// defaults are not the file's last defaults section: compile writes every
+// listener after the prelude, where the last defaults section applies.
+func (d *decompiler) header(s *cfgparse.Section) {
+	w := s.HeaderFields
+	if len(w) > 2 {
+		d.losses = append(d.losses, Loss{
+			Line: s.Header.Num, Col: s.HeaderCol(2), Section: s.Label(),
+			Text: strings.Join(w[2:], " "), Context: "(in the section header)",
+			Reason: "has no equivalent in the listener model (compile writes `" + s.Kind + " " + s.Name + "`)",
+		})
+	}
+	var last *cfgparse.Section
+	for _, x := range d.file.Sections {
+		if x.Kind == "defaults" {
+			last = x
+		}
+	}
+	if s.Defaults != last {
+		from := "no defaults section"
+		if s.Defaults != nil {
+			from = fmt.Sprintf("the defaults section at line %d", s.Defaults.Header.Num)
+		}
+		d.losses = append(d.losses, Loss{
+			Line: s.Header.Num, Col: 1, Section: s.Label(), Text: strings.Join(w, " "),
+			Reason: fmt.Sprintf("takes its defaults from %s; compile writes every listener after the last defaults section (line %d), whose values would apply instead",
+				from, last.Header.Num),
+		})
+	}
 }
 
 // defaultBackend returns the value of the proxy's effective default_backend.

@@ -274,6 +274,13 @@ func TestLosses(t *testing.T) {
 		{"timeout in the wrong section", base + pair("w", "    timeout server 5s\n", ""),
 			// config-parser has no `timeout server` for frontends.
 			[]string{"line 10: `timeout server 5s` in frontend w is not a directive the parser understands and would be lost"}},
+		{"from in the header", base + "listen t from other\n    mode tcp\n    bind :1\n",
+			[]string{
+				"line 6: `listen t from other` in listen t takes its defaults from no defaults section; compile writes every listener after the last defaults section (line 3), whose values would apply instead",
+				"line 6: `from other` (in the section header) in listen t has no equivalent in the listener model (compile writes `listen t`) and would be lost",
+			}},
+		{"defaults before the last", "defaults\n    mode tcp\nlisten t\n    bind :1\ndefaults\n    mode http\n",
+			[]string{"line 3: `listen t` in listen t takes its defaults from the defaults section at line 1; compile writes every listener after the last defaults section (line 5), whose values would apply instead"}},
 		{"unknown section kind", base + "crt-store s\n    load crt a.pem\n",
 			[]string{"line 6: `crt-store s` (lines 6-7) has no equivalent in the listener model and would be lost"}},
 	}
