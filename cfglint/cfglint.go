@@ -33,6 +33,7 @@ const (
 	RuleTimeouts         = "cfg-timeouts"
 	RuleStatsPort        = "cfg-stats-port"
 	RuleRepeated         = "cfg-repeated-directive"
+	RuleIgnored          = "cfg-ignored-directive"
 	RulePublicPassword   = "cfg-public-password"
 )
 
@@ -45,11 +46,12 @@ var catalogue = []finding.Rule{
 	{Name: RuleDuplicateProxy, Severity: finding.Error, Summary: "two frontends, two backends, or a listen and another proxy cannot share a name"},
 	{Name: RuleDuplicateBind, Severity: finding.Error, Summary: "two proxies cannot bind one address:port (0.0.0.0, * and an empty address are every address and collide with any address on that port)"},
 	{Name: RuleReservedPort, Severity: finding.Error, Summary: "ports 22, 1080, 9100 and 9101 are reserved by the platform and cannot be bound"},
-	{Name: RuleTarget, Severity: finding.Error, Summary: "directives the target HAProxy version refuses (nbproc on 2.5+, option forceclose/http-tunnel on 2.6+, req*/rsp*, block, clitimeout... on 2.1+)"},
-	{Name: RuleDeprecated, Severity: finding.Warning, Summary: "directives the target HAProxy version deprecates (nbproc, option forceclose/http-tunnel on 2.4)"},
+	{Name: RuleTarget, Severity: finding.Error, Summary: "directives the target HAProxy version refuses (nbproc on 2.5+; option forceclose on 2.0+; option http-tunnel, req*/rsp*, block, clitimeout/contimeout/srvtimeout on 2.1+)"},
+	{Name: RuleDeprecated, Severity: finding.Warning, Summary: "directives the target HAProxy version deprecates (nbproc on 2.3 and 2.4)"},
 	{Name: RuleTimeouts, Severity: finding.Warning, Summary: "every proxy needs client (frontend side) and connect and server (backend side) timeouts, in the section or its defaults"},
 	{Name: RuleStatsPort, Severity: finding.Warning, Summary: "port 1081 is the instance's status page: only listen status may bind it"},
 	{Name: RuleRepeated, Severity: finding.Warning, Summary: "a single-value directive set twice in a section: only the last line counts"},
+	{Name: RuleIgnored, Severity: finding.Warning, Summary: "a timeout of the other side (timeout server in a frontend, timeout client in a backend) is ignored by HAProxy"},
 	{Name: RulePublicPassword, Severity: finding.Warning, Summary: "the stats password printed in the public API documentation must not be used"},
 }
 
@@ -170,6 +172,13 @@ func (l *linter) section(s *cfgparse.Section) {
 			continue
 		}
 		switch {
+		case d.Keyword == "" && len(d.Fields) >= 2 && d.Fields[0] == "timeout" && timeoutNames[d.Fields[1]] && (s.Kind == "frontend" || s.Kind == "backend"):
+			other := "backend"
+			if s.Kind == "backend" {
+				other = "frontend"
+			}
+			l.add(RuleIgnored, d.Line, d.Col(0), "`%s` is ignored in %s: a %s has no %s side", d, s.Label(), s.Kind, other)
+			continue
 		case d.Keyword == "":
 			l.add(RuleUnknownDirective, d.Line, d.Col(0), "`%s` is not a directive the parser knows in a %s section", d, s.Kind)
 			continue
@@ -198,6 +207,13 @@ func (l *linter) section(s *cfgparse.Section) {
 			l.add(RulePublicPassword, d.Line, d.Col(i), "`%s` uses the stats password printed in the public API documentation: anyone can read it; set your own (compile --stats-auth)", d.Fields[0]+" "+strings.Join(d.Fields[1:i], " "))
 		}
 	}
+}
+
+// timeoutNames are HAProxy's timeout kinds; config-parser has no parser
+// for those that do not apply to a section.
+var timeoutNames = map[string]bool{
+	"check": true, "client": true, "client-fin": true, "connect": true, "http-keep-alive": true,
+	"http-request": true, "queue": true, "server": true, "server-fin": true, "tarpit": true, "tunnel": true,
 }
 
 func indexContaining(words []string, s string) int {

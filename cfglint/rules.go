@@ -43,9 +43,11 @@ var legacyRewrites = map[string]bool{
 var changes = []change{
 	{match: word("nbproc"), section: "global", deprecated: version{2, 3}, removed: version{2, 5},
 		hint: "remove it (nbthread sets the threads of the one process)"},
-	{match: option("forceclose"), deprecated: version{1, 9}, removed: version{2, 6},
+	// HAProxy 2.6 says forceclose is "not supported any more since
+	// HAProxy 2.0" and http-tunnel "since HAProxy 2.1".
+	{match: option("forceclose"), deprecated: version{1, 9}, removed: version{2, 0},
 		hint: "use `option httpclose`"},
-	{match: option("http-tunnel"), deprecated: version{1, 9}, removed: version{2, 6},
+	{match: option("http-tunnel"), deprecated: version{2, 0}, removed: version{2, 1},
 		hint: "remove it: HAProxy 2.x processes every request of a connection"},
 	{match: func(w []string) bool { return legacyRewrites[w[0]] }, deprecated: version{2, 0}, removed: version{2, 1},
 		hint: "use the http-request / http-response rules"},
@@ -201,7 +203,7 @@ func (l *linter) binds() {
 				continue
 			}
 			reported[b.dir] = true
-			l.add(RuleDuplicateBind, b.dir.Line, b.dir.Col(1), "%s binds %s, which collides with `bind %s` of %s at line %d: two proxies would share port %d",
+			l.add(RuleDuplicateBind, b.dir.Line, b.dir.Col(1), "%s binds %s, which collides with `bind %s` of %s at line %d: HAProxy starts, but the two proxies would share the connections to port %d at random",
 				b.sec.Label(), b.text, a.text, a.sec.Label(), a.dir.Line, b.port)
 		}
 	}
