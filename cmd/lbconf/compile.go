@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -28,7 +27,7 @@ func compileCommand() *cli.Command {
 		Description: "Writes the documented layout: global, defaults and listen status (or those of --base), " +
 			"then a frontend/backend pair per HTTP listener and a listen section per TCP listener, in input order. " +
 			"Findings go to standard error as FILE:LINE:COL: SEVERITY RULE: MESSAGE (POINTER); " +
-			"with errors nothing is written. Options go before PATH. " +
+			"with errors nothing is written. " +
 			"Exit status: 0 written (warnings allowed), 1 errors in the input, 2 usage or I/O errors.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "target", Value: compiler.DefaultTarget,
@@ -53,11 +52,7 @@ func compileCommand() *cli.Command {
 
 func compileAction(c *cli.Context) error {
 	if c.NArg() != 1 {
-		msg := "compile takes exactly one PATH (a listener JSON/YAML document, or - for standard input)"
-		if c.NArg() > 1 && strings.HasPrefix(c.Args().Get(1), "-") && c.Args().Get(1) != "-" {
-			msg += "; put options before PATH"
-		}
-		return usageErr("%s", msg)
+		return usageErr("compile takes exactly one PATH (a listener JSON/YAML document, or - for standard input)")
 	}
 	path := c.Args().First()
 	target := c.String("target")

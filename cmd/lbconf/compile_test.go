@@ -191,7 +191,6 @@ func TestCompileUsage(t *testing.T) {
 	}{
 		{"no path", []string{"compile"}, "", 2, "exactly one PATH"},
 		{"two paths", []string{"compile", doc, doc}, "", 2, "exactly one PATH"},
-		{"option after path", []string{"compile", doc, "-o", "x"}, "", 2, "put options before PATH"},
 		{"bad target", []string{"compile", "--target", "2.5", doc}, "", 2, "--target: unsupported target \"2.5\": allowed are 1.8, 2.4"},
 		{"bad bind", []string{"compile", "--bind-address", "*", doc}, "", 2, "--bind-address: \"*\" is not an IP address"},
 		{"bad cert dir", []string{"compile", "--cert-dir", "certs", doc}, "", 2, "--cert-dir: \"certs\" is not an absolute path"},

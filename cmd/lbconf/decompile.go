@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -26,7 +25,7 @@ func decompileCommand() *cli.Command {
 			"Everything the listener model cannot hold (an extra directive, option or section) is reported on standard " +
 			"error as FILE:LINE:COL: warning decompile-loss: MESSAGE; global, defaults and listen status are the prelude " +
 			"(compile --base keeps them) and are not losses. With --strict losses are errors and nothing is written. " +
-			"Give --bind-address and --cert-dir as the config was compiled with. Options go before PATH. " +
+			"Give --bind-address and --cert-dir as the config was compiled with. " +
 			"Exit status: 0 written (losses are warnings), 1 losses with --strict, 2 usage or I/O errors.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "strict", Usage: "treat every loss as an error: exit 1 and write nothing"},
@@ -43,11 +42,7 @@ func decompileCommand() *cli.Command {
 
 func decompileAction(c *cli.Context) error {
 	if c.NArg() != 1 {
-		msg := "decompile takes exactly one PATH (a haproxy.cfg, or - for standard input)"
-		if c.NArg() > 1 && strings.HasPrefix(c.Args().Get(1), "-") && c.Args().Get(1) != "-" {
-			msg += "; put options before PATH"
-		}
-		return usageErr("%s", msg)
+		return usageErr("decompile takes exactly one PATH (a haproxy.cfg, or - for standard input)")
 	}
 	path := c.Args().First()
 	if _, err := compiler.ParseBindAddress(c.String("bind-address")); err != nil {

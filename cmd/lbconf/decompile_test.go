@@ -83,7 +83,6 @@ func TestDecompileCommand(t *testing.T) {
 		want string
 	}{
 		{"no path", []string{"decompile"}, "exactly one PATH"},
-		{"option after path", []string{"decompile", handEdited, "--strict"}, "put options before PATH"},
 		{"missing file", []string{"decompile", "/nonexistent.cfg"}, "no such file"},
 		{"bad bind address", []string{"decompile", "--bind-address", "x", handEdited}, "--bind-address"},
 		{"bad cert dir", []string{"decompile", "--cert-dir", "rel", handEdited}, "--cert-dir"},

@@ -20,7 +20,7 @@ func diffCommand() *cli.Command {
 			"value: servers by IP:Port, whitelist entries, certificates, cookie and health check fields. Equal meaning " +
 			"is equal (\"30\" s and \"30000\" ms). A haproxy.cfg is decompiled; the lines the listener model cannot " +
 			"hold, and between two cfgs the prelude (global, defaults, listen status), are compared as text. " +
-			"Options go before A and B. Exit status: 0 same, 1 different, 2 usage or I/O errors.",
+			"Exit status: 0 same, 1 different, 2 usage or I/O errors.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
 			&cli.StringFlag{Name: "bind-address", Value: compiler.DefaultBindAddress,

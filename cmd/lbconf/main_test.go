@@ -136,3 +136,38 @@ func TestRulesCommand(t *testing.T) {
 		t.Errorf("rules --format json: exit %d, %d rules", code, len(list))
 	}
 }
+
+func TestFlagsAfterPaths(t *testing.T) {
+	warn := "../../testdata/lint/rules/acl-host-bits.bad.json"
+	tests := []struct {
+		args []string
+		code int
+	}{
+		{[]string{"lint", warn, "--strict"}, 1},
+		{[]string{"lint", warn, "--format", "json", "--strict"}, 1},
+		{[]string{"lint", warn, "--format=json"}, 0},
+		{[]string{"lint", "--", warn}, 0},
+		{[]string{"lint", warn}, 0},
+		{[]string{"decompile", "../../testdata/decompile/hand-edited.cfg", "--strict"}, 1},
+	}
+	for _, tt := range tests {
+		code, out, errOut := runCLI(t, "", tt.args...)
+		if code != tt.code {
+			t.Errorf("%v: exit %d, want %d (%s)", tt.args, code, tt.code, errOut)
+		}
+		if strings.Contains(strings.Join(tt.args, " "), "format") && !strings.HasPrefix(out, "[") {
+			t.Errorf("%v: output is not JSON: %q", tt.args, out)
+		}
+	}
+}
+
+func TestCompileOutputFlagAfterPath(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "haproxy.cfg")
+	code, _, errOut := runCLI(t, "", "compile", "../../examples/listeners.json", "-o", out, "--target", "2.6")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if b, err := os.ReadFile(out); err != nil || !strings.Contains(string(b), "frontend web") {
+		t.Errorf("output file: %v %q", err, b)
+	}
+}
