@@ -3,6 +3,7 @@ module github.com/lbconf/lbconf
 go 1.26.8
 
 require (
+	github.com/aymanbagabas/go-udiff v0.4.1
 	github.com/go-playground/validator/v10 v10.30.6
 	github.com/google/uuid v1.6.0
 	github.com/haproxytech/config-parser/v5 v5.1.6
