@@ -1,0 +1,186 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/lbconf/lbconf/cdsapi"
+	"github.com/lbconf/lbconf/cfglint"
+	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycheck"
+)
+
+// CheckFunc runs `haproxy -c` on a config for a target version, as
+// haproxycheck.Check does.
+type CheckFunc func(ctx context.Context, file string, text []byte, target string) (*haproxycheck.Result, error)
+
+// LocalCheck is the default CheckFunc: haproxycheck.Check with the binary
+// it finds.
+func LocalCheck(ctx context.Context, file string, text []byte, target string) (*haproxycheck.Result, error) {
+	return haproxycheck.Check(ctx, file, text, haproxycheck.Options{Target: target})
+}
+
+// PushOptions configure [Push].
+type PushOptions struct {
+	Common
+	// File names the config in findings and in the diff.
+	File string
+	// Config is the haproxy.cfg to push.
+	Config []byte
+	// Check runs `haproxy -c`; nil means LocalCheck. SkipCheck skips it.
+	Check     CheckFunc
+	SkipCheck bool
+}
+
+// Push sets the custom config of an instance to opts.Config, switching it
+// to custom mode, through the steps of the package documentation. The
+// Result says how far it got, also when the error is not nil. Errors
+// wrapping [ErrRefused] mean nothing was sent because of the input or the
+// operator; other errors say whether the instance may have changed and
+// where the backup is.
+func Push(ctx context.Context, api API, ui UI, opts PushOptions) (*Result, error) {
+	opts.defaults()
+	res := &Result{}
+	uuid := opts.InstanceUuid
+	if strings.TrimSpace(uuid) == "" {
+		return res, errors.New("no instance UUID")
+	}
+	if strings.TrimSpace(string(opts.Config)) == "" {
+		return res, fmt.Errorf("%s is empty; pushing it would leave instance %s without a config; nothing was sent", opts.File, uuid)
+	}
+	lb, err := api.DescribeLoadBalancer(ctx, uuid)
+	if err != nil {
+		return res, fmt.Errorf("reading instance %s: %w; nothing was sent", uuid, err)
+	}
+	res.Instance = lb
+	res.Target = targetOf(ui, lb)
+
+	// Lint, then haproxy -c.
+	fs, err := cfglint.Lint(opts.File, opts.Config, res.Target)
+	if err != nil {
+		return res, fmt.Errorf("linting %s: %w; nothing was sent", opts.File, err)
+	}
+	if !opts.SkipCheck {
+		check := opts.Check
+		if check == nil {
+			check = LocalCheck
+		}
+		more, err := runCheck(ctx, ui, check, opts.File, opts.Config, res.Target)
+		if err != nil {
+			return res, err
+		}
+		fs = append(fs, more...)
+	}
+	finding.Sort(fs)
+	res.Findings = fs
+	ui.Findings(fs)
+	if finding.HasErrors(fs) {
+		return res, fmt.Errorf("%w: %s has errors for HAProxy %s (instance %s runs %q); nothing was sent",
+			ErrRefused, opts.File, res.Target, uuid, lb.Version)
+	}
+
+	// What the instance has now.
+	current, raw, err := pullBoth(ctx, api, uuid)
+	if err != nil {
+		return res, err
+	}
+	if lb.CustomConf() && sameConfig(current, string(opts.Config)) {
+		ui.Info(fmt.Sprintf("no changes: instance %s already runs %s", uuid, opts.File))
+		return res, nil
+	}
+	res.Changed = true
+
+	c := &change{opts: &opts.Common, ui: ui, client: api, instance: lb, verb: "push", what: opts.File,
+		pullCmd: "lbconf pull --instance " + uuid}
+	if c.backup, err = writeBackup(opts.BackupDir, uuid, opts.Now(), current, raw); err != nil {
+		return res, fmt.Errorf("backing up instance %s: %w; nothing was sent", uuid, err)
+	}
+	res.Backup = c.backup
+	ui.Info(fmt.Sprintf("backed up instance %s: custom config to %s, strategies to %s", uuid, c.backup.Config, c.backup.Strategies))
+
+	from := fmt.Sprintf("instance %s (custom config", uuid)
+	if !lb.CustomConf() {
+		from += ", not active"
+	}
+	if d := UnifiedDiff(from+")", opts.File, current, string(opts.Config)); d != "" {
+		ui.Diff(d)
+	} else {
+		ui.Info(fmt.Sprintf("%s is the custom config instance %s keeps, but does not run", opts.File, uuid))
+	}
+	if !lb.CustomConf() {
+		res.ModeSwitch = true
+		ui.Info(fmt.Sprintf("instance %s runs basic strategies; pushing a custom config switches it to custom mode; its strategies were backed up to %s",
+			c.name(), c.backup.Strategies))
+	}
+
+	sent := string(opts.Config)
+	c.send = func(ctx context.Context) (cdsapi.TaskResult, error) {
+		return api.ModifyHaproxyCustomConfig(ctx, uuid, sent)
+	}
+	c.applied = func(ctx context.Context, lb cdsapi.LoadBalancer) (bool, error) {
+		if !lb.CustomConf() {
+			return false, nil
+		}
+		got, err := api.DescribeHaproxyCustomConfig(ctx, uuid)
+		return err == nil && sameConfig(got, sent), err
+	}
+	return res, c.confirmAndSend(ctx, res)
+}
+
+// targetOf picks the lint target of an instance and says when its version
+// is unknown.
+func targetOf(ui UI, lb cdsapi.LoadBalancer) string {
+	target, known := TargetFor(lb.Version)
+	if !known {
+		ui.Info(fmt.Sprintf("instance %s reports HAProxy version %q, which lbconf does not know; checking for %s",
+			lb.InstanceUuid, lb.Version, target))
+	}
+	if lb.Status != "" && lb.Status != cdsapi.StatusRunning {
+		ui.Info(fmt.Sprintf("instance %s is %s, not %s: the API refuses changes until its task ends",
+			lb.InstanceUuid, lb.Status, cdsapi.StatusRunning))
+	}
+	return target
+}
+
+// runCheck runs haproxy -c and reports what it could not check. No binary
+// is not an error: the check is skipped, and said so.
+func runCheck(ctx context.Context, ui UI, check CheckFunc, file string, text []byte, target string) ([]finding.Finding, error) {
+	r, err := check(ctx, file, text, target)
+	switch {
+	case errors.Is(err, haproxycheck.ErrNoBinary):
+		ui.Info(fmt.Sprintf("haproxy -c skipped: %v", err))
+		return nil, nil
+	case err != nil && ctx.Err() != nil:
+		return nil, fmt.Errorf("interrupted while running haproxy -c: %w; nothing was sent", ctx.Err())
+	case err != nil:
+		return nil, fmt.Errorf("running haproxy -c on %s: %w; nothing was sent", file, err)
+	}
+	verdict := "accepts it"
+	if !r.Valid() {
+		verdict = "rejects it"
+	}
+	ui.Info(fmt.Sprintf("haproxy -c (%s, %s) %s", r.Binary, r.Version, verdict))
+	for _, n := range r.Notes {
+		where := file
+		if n.Line > 0 {
+			where = fmt.Sprintf("%s:%d", file, n.Line)
+		}
+		ui.Info(fmt.Sprintf("%s: not checked by haproxy -c: %s", where, n.Text))
+	}
+	return r.Findings, nil
+}
+
+// pullBoth reads an instance's custom config and strategies.
+func pullBoth(ctx context.Context, api API, uuid string) (string, []byte, error) {
+	config, err := api.DescribeHaproxyCustomConfig(ctx, uuid)
+	if err != nil {
+		return "", nil, fmt.Errorf("reading the custom config of instance %s for the backup: %w; nothing was sent", uuid, err)
+	}
+	raw, err := api.DescribeLoadBalancerStrategysRaw(ctx, uuid)
+	if err != nil {
+		return "", nil, fmt.Errorf("reading the strategies of instance %s for the backup: %w; nothing was sent", uuid, err)
+	}
+	return config, raw, nil
+}

@@ -1,0 +1,232 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/lbconf/lbconf/cdsapi"
+	lbdiff "github.com/lbconf/lbconf/diff"
+	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/model"
+	"github.com/lbconf/lbconf/validate"
+)
+
+// StrategiesOptions configure [ApplyStrategies] and [AddStrategies].
+type StrategiesOptions struct {
+	Common
+	// Doc is the decoded listener document (model.Decode or DecodeFile).
+	Doc *model.Document
+}
+
+// DiffFunc describes the change from one set of listeners to another for
+// the operator, such as a semantic diff; "" means no difference.
+type DiffFunc func(fromLabel, toLabel string, from, to *model.Listeners) string
+
+// JSONDiff is a DiffFunc: a unified diff of the two listener documents.
+func JSONDiff(fromLabel, toLabel string, from, to *model.Listeners) string {
+	return UnifiedDiff(fromLabel, toLabel, string(model.MarshalIndent(from)), string(model.MarshalIndent(to)))
+}
+
+// SemanticDiff is the default DiffFunc: package diff's comparison by
+// meaning (listeners added, removed, renamed, and each field changed).
+// When the two mean the same listeners but are written differently ("30" s
+// and "30000" ms), it shows JSONDiff, since the instance's data changes
+// all the same.
+func SemanticDiff(fromLabel, toLabel string, from, to *model.Listeners) string {
+	a, b := copyListeners(*from), copyListeners(*to)
+	r := lbdiff.Compare(&lbdiff.Document{Name: fromLabel, Format: lbdiff.FormatDocument, Listeners: &a},
+		&lbdiff.Document{Name: toLabel, Format: lbdiff.FormatDocument, Listeners: &b})
+	if r.Same {
+		if d := JSONDiff(fromLabel, toLabel, from, to); d != "" {
+			return "the same listeners by meaning, written differently:\n" + d
+		}
+		return ""
+	}
+	var sb strings.Builder
+	if err := r.WriteText(&sb); err != nil {
+		return JSONDiff(fromLabel, toLabel, from, to)
+	}
+	return sb.String()
+}
+
+// ApplyStrategies replaces all listeners of an instance with those of
+// opts.Doc (ModifyLoadBalancerStrategys), switching it to basic mode,
+// through the steps of the package documentation. diff describes the
+// change; nil means SemanticDiff.
+func ApplyStrategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, diff DiffFunc) (*Result, error) {
+	return strategies(ctx, api, ui, opts, diff, false)
+}
+
+// AddStrategies adds the listeners of opts.Doc to those of an instance
+// (AddLoadBalancerStrategys), switching it to basic mode. Listeners whose
+// name or port the instance already has are refused before anything is
+// sent.
+func AddStrategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, diff DiffFunc) (*Result, error) {
+	return strategies(ctx, api, ui, opts, diff, true)
+}
+
+func strategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, diff DiffFunc, add bool) (*Result, error) {
+	opts.defaults()
+	if diff == nil {
+		diff = SemanticDiff
+	}
+	res := &Result{}
+	uuid := opts.InstanceUuid
+	verb, action := "apply", "applying"
+	if add {
+		verb, action = "add", "adding"
+	}
+	if strings.TrimSpace(uuid) == "" {
+		return res, errors.New("no instance UUID")
+	}
+	doc := opts.Doc
+	if doc == nil {
+		return res, errors.New("no listener document")
+	}
+	if doc.Shape == model.ShapeRequest && doc.InstanceUuid != "" && doc.InstanceUuid != uuid {
+		return res, fmt.Errorf("%w: %s is a request body for instance %s, not %s; nothing was sent",
+			ErrRefused, doc.File, doc.InstanceUuid, uuid)
+	}
+	lb, err := api.DescribeLoadBalancer(ctx, uuid)
+	if err != nil {
+		return res, fmt.Errorf("reading instance %s: %w; nothing was sent", uuid, err)
+	}
+	res.Instance = lb
+	res.Target = targetOf(ui, lb)
+
+	fs := validate.Document(doc)
+	res.Findings = fs
+	ui.Findings(fs)
+	if finding.HasErrors(fs) {
+		return res, fmt.Errorf("%w: %s has errors; nothing was sent", ErrRefused, doc.File)
+	}
+
+	config, raw, err := pullBoth(ctx, api, uuid)
+	if err != nil {
+		return res, err
+	}
+	current, _, err := decodeStrategies(uuid, raw)
+	if err != nil {
+		return res, fmt.Errorf("%w; nothing was sent", err)
+	}
+	sent := copyListeners(doc.Listeners)
+	want := copyListeners(doc.Listeners)
+	if add {
+		if err := addConflicts(&current, &want, doc.File, uuid); err != nil {
+			return res, err
+		}
+		want = copyListeners(model.Listeners{
+			HttpListeners: append(append([]model.HttpListener{}, current.HttpListeners...), want.HttpListeners...),
+			TcpListeners:  append(append([]model.TcpListener{}, current.TcpListeners...), want.TcpListeners...),
+		})
+	}
+	want.Normalize()
+	if !lb.CustomConf() && sameListeners(&current, &want) {
+		ui.Info(fmt.Sprintf("no changes: instance %s already has the strategies of %s", uuid, doc.File))
+		return res, nil
+	}
+	res.Changed = true
+
+	c := &change{opts: &opts.Common, ui: ui, client: api, instance: lb, verb: verb,
+		what: "the strategies of " + doc.File, pullCmd: "lbconf strategies pull --instance " + uuid}
+	if c.backup, err = writeBackup(opts.BackupDir, uuid, opts.Now(), config, raw); err != nil {
+		return res, fmt.Errorf("backing up instance %s: %w; nothing was sent", uuid, err)
+	}
+	res.Backup = c.backup
+	ui.Info(fmt.Sprintf("backed up instance %s: strategies to %s, custom config to %s", uuid, c.backup.Strategies, c.backup.Config))
+
+	from := fmt.Sprintf("instance %s (strategies", uuid)
+	if lb.CustomConf() {
+		from += ", not active"
+	}
+	to := doc.File
+	if add {
+		to += " added"
+	}
+	if d := diff(from+")", to, &current, &want); d != "" {
+		ui.Diff(d)
+	} else {
+		ui.Info(fmt.Sprintf("the strategies instance %s keeps, but does not run, are those of %s", uuid, doc.File))
+	}
+	if lb.CustomConf() {
+		res.ModeSwitch = true
+		ui.Info(fmt.Sprintf("instance %s runs a custom config; %s strategies switches it to basic mode; its custom config was backed up to %s",
+			c.name(), action, c.backup.Config))
+	}
+
+	c.send = func(ctx context.Context) (cdsapi.TaskResult, error) {
+		if add {
+			return api.AddLoadBalancerStrategys(ctx, uuid, sent)
+		}
+		return api.ModifyLoadBalancerStrategys(ctx, uuid, sent)
+	}
+	c.applied = func(ctx context.Context, lb cdsapi.LoadBalancer) (bool, error) {
+		if lb.CustomConf() {
+			return false, nil
+		}
+		raw, err := api.DescribeLoadBalancerStrategysRaw(ctx, uuid)
+		if err != nil {
+			return false, err
+		}
+		got, _, err := decodeStrategies(uuid, raw)
+		if err != nil {
+			return false, err
+		}
+		return sameListeners(&got, &want), nil
+	}
+	return res, c.confirmAndSend(ctx, res)
+}
+
+// addConflicts refuses listeners whose names or ports the instance already
+// uses.
+func addConflicts(current, added *model.Listeners, file, uuid string) error {
+	names, ports := map[string]bool{}, map[int]string{}
+	for _, h := range current.HttpListeners {
+		names[h.ListenerName], ports[h.ListenerPort] = true, h.ListenerName
+	}
+	for _, t := range current.TcpListeners {
+		names[t.ListenerName], ports[t.ListenerPort] = true, t.ListenerName
+	}
+	var problems []string
+	check := func(name string, port int) {
+		if names[name] {
+			problems = append(problems, fmt.Sprintf("listener %s already exists", name))
+		}
+		if other, ok := ports[port]; ok {
+			problems = append(problems, fmt.Sprintf("port %d of listener %s is already used by listener %s", port, name, other))
+		}
+	}
+	for _, h := range added.HttpListeners {
+		check(h.ListenerName, h.ListenerPort)
+	}
+	for _, t := range added.TcpListeners {
+		check(t.ListenerName, t.ListenerPort)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: instance %s: %s; use `lbconf strategies apply` to change existing listeners; nothing was sent",
+			ErrRefused, uuid, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// sameListeners compares two normalised listener sets.
+func sameListeners(a, b *model.Listeners) bool {
+	return bytes.Equal(model.MarshalIndent(a), model.MarshalIndent(b))
+}
+
+// copyListeners deep-copies listeners.
+func copyListeners(l model.Listeners) model.Listeners {
+	var out model.Listeners
+	b, err := json.Marshal(l)
+	if err == nil {
+		err = json.Unmarshal(b, &out)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("deploy: copying listeners: %v", err)) // only strings, ints, slices and structs
+	}
+	return out
+}
