@@ -111,8 +111,8 @@ func Push(ctx context.Context, api API, ui UI, opts PushOptions) (*Result, error
 	}
 	if !lb.CustomConf() {
 		res.ModeSwitch = true
-		ui.Info(fmt.Sprintf("instance %s runs basic strategies; pushing a custom config switches it to custom mode; its strategies were backed up to %s",
-			c.name(), c.backup.Strategies))
+		ui.Info(fmt.Sprintf("instance %s runs basic strategies; pushing a custom config switches it to custom mode; its strategies were backed up to %s"+
+			" (`lbconf strategies apply --instance %s %s` brings them back)", c.name(), c.backup.Strategies, uuid, c.backup.Strategies))
 	}
 
 	sent := string(opts.Config)

@@ -154,8 +154,8 @@ func strategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, dif
 	}
 	if lb.CustomConf() {
 		res.ModeSwitch = true
-		ui.Info(fmt.Sprintf("instance %s runs a custom config; %s strategies switches it to basic mode; its custom config was backed up to %s",
-			c.name(), action, c.backup.Config))
+		ui.Info(fmt.Sprintf("instance %s runs a custom config; %s strategies switches it to basic mode; its custom config was backed up to %s"+
+			" (`lbconf push --instance %s %s` brings it back)", c.name(), action, c.backup.Config, uuid, c.backup.Config))
 	}
 
 	c.send = func(ctx context.Context) (cdsapi.TaskResult, error) {
