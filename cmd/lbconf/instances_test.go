@@ -1,0 +1,75 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/lbconf/lbconf/cdsapi"
+	"github.com/lbconf/lbconf/cdsapi/fakecds"
+)
+
+func TestInstancesCommand(t *testing.T) {
+	e := newCLIEnv(t, fakecds.Options{})
+	code, out, errOut := runCLI(t, "", "instances")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("table:\n%s", out)
+	}
+	for i, want := range [][]string{
+		{"UUID", "NAME", "STATUS", "VERSION", "MODE", "VIPS"},
+		{customUUID, "web", "RUNNING", "2.4.22", "custom", "10.0.0.10 (private), 203.0.113.7 (public)"},
+		{basicUUID, "db", "RUNNING", "1.8.3", "basic", "-"},
+	} {
+		for _, cell := range want {
+			if !strings.Contains(lines[i], cell) {
+				t.Errorf("line %d %q lacks %q", i, lines[i], cell)
+			}
+		}
+	}
+	// Columns line up.
+	if strings.Index(lines[0], " MODE ") != strings.Index(lines[1], " custom ") || strings.Index(lines[0], " VIPS") != strings.Index(lines[2], " -") {
+		t.Errorf("columns do not line up:\n%s", out)
+	}
+
+	code, out, _ = runCLI(t, "", "instances", "--format", "json")
+	var rows []instanceRow
+	if code != 0 || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 2 || rows[0].Mode != "custom" || rows[1].Vips == nil {
+		t.Errorf("json: exit %d, %s", code, out)
+	}
+
+	e.srv.InjectFault(cdsapi.ActionDescribeLoadBalancers, fakecds.Fault{Kind: fakecds.FaultResourceInUse, Times: 1})
+	code, _, errOut = runCLI(t, "", "instances")
+	if code != 2 || !strings.Contains(errOut, "ResourceInUse") {
+		t.Errorf("fault: exit %d, %s", code, errOut)
+	}
+	e.srv.InjectFault(cdsapi.ActionDescribeLoadBalancers, fakecds.Fault{Kind: fakecds.FaultMalformedJSON, Times: 1})
+	code, _, errOut = runCLI(t, "", "instances")
+	if code != 2 || !strings.Contains(errOut, "malformed") {
+		t.Errorf("malformed: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "", "instances", "--format", "xml")
+	if code != 2 || !strings.Contains(errOut, "text or json") {
+		t.Errorf("format: exit %d, %s", code, errOut)
+	}
+}
+
+func TestInstancesEmptyAndOddNames(t *testing.T) {
+	srv := fakecds.NewServer(fakecds.Options{AccessKeyID: testAccessKeyID, SecretKey: testSecretKey})
+	defer srv.Close()
+	t.Setenv(cdsapi.EnvSecretID, testAccessKeyID)
+	t.Setenv(cdsapi.EnvSecretKey, testSecretKey)
+	t.Setenv(cdsapi.EnvEndpoint, srv.URL)
+	code, out, errOut := runCLI(t, "", "instances")
+	if code != 0 || out != "" || !strings.Contains(errOut, "no instances") {
+		t.Errorf("empty: exit %d, %q, %q", code, out, errOut)
+	}
+	srv.AddInstance(fakecds.Instance{InstanceUuid: "lb-1", InstanceName: "a\tb\nc"}, modelListeners(), "")
+	code, out, _ = runCLI(t, "", "instances")
+	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "a b c") {
+		t.Errorf("odd name: exit %d\n%s", code, out)
+	}
+}
