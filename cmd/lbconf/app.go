@@ -52,8 +52,12 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			compileCommand(),
 			decompileCommand(),
 			diffCommand(),
+			instancesCommand(),
 			lintCommand(),
+			pullCommand(),
+			pushCommand(),
 			rulesCommand(),
+			strategiesCommand(),
 			versionCommand(),
 		},
 	}
