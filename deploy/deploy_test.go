@@ -208,6 +208,11 @@ func TestPush(t *testing.T) {
 				return nil, fmt.Errorf("x: %w", haproxycheck.ErrNoBinary)
 			},
 			sent: true, backup: true, diff: true, said: []string{"haproxy -c skipped"}},
+		{name: "haproxy -c cannot run", uuid: customUUID, config: func(e *env) string { return changedConfig(e.config) },
+			check: func(context.Context, string, []byte, string) (*haproxycheck.Result, error) {
+				return nil, errors.New("exec format error")
+			},
+			wantErr: "exec format error; nothing was sent (--no-check skips haproxy -c)"},
 		{name: "empty config", uuid: customUUID, config: func(e *env) string { return "\n  \n" }, wantErr: "is empty"},
 		{name: "unknown instance", uuid: "lb-nope", config: func(e *env) string { return e.config }, wantErr: "instance not found"},
 	}

@@ -155,7 +155,7 @@ func runCheck(ctx context.Context, ui UI, check CheckFunc, file string, text []b
 	case err != nil && ctx.Err() != nil:
 		return nil, fmt.Errorf("interrupted while running haproxy -c: %w; nothing was sent", ctx.Err())
 	case err != nil:
-		return nil, fmt.Errorf("running haproxy -c on %s: %w; nothing was sent", file, err)
+		return nil, fmt.Errorf("running haproxy -c on %s: %w; nothing was sent (--no-check skips haproxy -c)", file, err)
 	}
 	verdict := "accepts it"
 	if !r.Valid() {

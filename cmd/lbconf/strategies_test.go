@@ -54,7 +54,7 @@ func TestStrategiesChange(t *testing.T) {
 		{name: "apply", args: []string{"apply", "--yes", more}, uuid: basicUUID, code: 0, action: cdsapi.ActionModifyLoadBalancerStrategys, backups: true,
 			stdout: []string{"- HTTP listener web (port 8080", "- TCP listener db (port 3306", "+ HTTP listener api (port 8081"},
 			stderr: []string{"backed up instance lb-basic-0002: strategies to ", "sent; task"}},
-		{name: "add", args: []string{"add", "--yes", more}, uuid: basicUUID, code: 0, action: cdsapi.ActionAddLoadBalancerStrategys, backups: true,
+		{name: "add, flags after PATH", args: []string{"add", more, "--yes", "--timeout", "5s"}, uuid: basicUUID, code: 0, action: cdsapi.ActionAddLoadBalancerStrategys, backups: true,
 			stdout: []string{"+ HTTP listener api (port 8081", "1 added"}},
 		{name: "apply unchanged", args: []string{"apply", "--yes", deployFixtures + "listeners.json"}, uuid: basicUUID, code: 0,
 			stderr: []string{"no changes"}},
