@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/lbconf/lbconf/internal/atomicfile"
 )
 
 // backupStamp names backups so that they sort by time.
@@ -53,7 +55,7 @@ func writeNew(dir, base, suffix string, data []byte) (string, error) {
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("writing the backup %s: %w", path, err)
 		}
-		if err := WriteFileAtomic(path, data, 0o600); err != nil {
+		if err := atomicfile.Write(path, data, 0o600); err != nil {
 			return "", fmt.Errorf("writing the backup: %w", err)
 		}
 		return path, nil
@@ -73,51 +75,4 @@ func safeName(s string) string {
 		return "instance"
 	}
 	return string(b)
-}
-
-// WriteFileAtomic replaces path with data so that readers see the old file
-// or the new one, never a part: it writes a temporary file in the same
-// directory, syncs it, gives it perm and renames it over path. A symbolic
-// link at path is followed and its target replaced.
-func WriteFileAtomic(path string, data []byte, perm fs.FileMode) (err error) {
-	if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		real, err := filepath.EvalSymlinks(path)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		path = real
-	}
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file", path)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
-		_ = d.Sync() // make the rename durable; not every system supports it
-		d.Close()
-	}
-	return nil
 }

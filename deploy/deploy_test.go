@@ -707,27 +707,6 @@ func TestDecodeStrategiesLenient(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "f")
-	for _, content := range []string{"one", "two"} {
-		if err := WriteFileAtomic(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		got, _ := os.ReadFile(p)
-		fi, _ := os.Stat(p)
-		if string(got) != content || fi.Mode().Perm() != 0o600 {
-			t.Errorf("%q %v", got, fi.Mode())
-		}
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("temporary files left: %v", entries)
-	}
-	if err := WriteFileAtomic(dir, []byte("x"), 0o600); err == nil {
-		t.Error("replaced a directory")
-	}
-}
-
 func TestWriteBackupNames(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "a", "b")
 	now := time.Date(2025, 3, 4, 5, 6, 7, 8e6, time.UTC)

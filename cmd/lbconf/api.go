@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/internal/atomicfile"
 )
 
 // apiFlags are the flags of every command that calls the API.
@@ -136,11 +136,7 @@ func writeOutput(c *cli.Context, path string, data []byte) error {
 		}
 		return nil
 	}
-	perm := fs.FileMode(0o600)
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		perm = fi.Mode().Perm()
-	}
-	if err := deploy.WriteFileAtomic(path, data, perm); err != nil {
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
 	return nil

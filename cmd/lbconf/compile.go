@@ -4,14 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/internal/atomicfile"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/validate"
 )
@@ -120,7 +119,7 @@ func compileAction(c *cli.Context) error {
 		}
 		return nil
 	}
-	if err := writeFileAtomic(dest, out); err != nil {
+	if err := atomicfile.Write(dest, out, 0o644); err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
 	return nil
@@ -160,58 +159,4 @@ func printFindings(w io.Writer, fs []finding.Finding) {
 	for _, f := range fs {
 		fmt.Fprintln(w, f.String())
 	}
-}
-
-// writeFileAtomic replaces path with data so that readers see the old file
-// or the new one, never a part: it writes a temporary file in the same
-// directory, syncs it and renames it over path. An existing file keeps its
-// permissions (a symbolic link is followed and its target replaced); a new
-// one gets 0644.
-func writeFileAtomic(path string, data []byte) (err error) {
-	perm := fs.FileMode(0o644)
-	if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		real, err := filepath.EvalSymlinks(path)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		path = real
-	}
-	switch fi, err := os.Stat(path); {
-	case err == nil && !fi.Mode().IsRegular():
-		return fmt.Errorf("%s: not a regular file", path)
-	case err == nil:
-		perm = fi.Mode().Perm()
-	case !errors.Is(err, fs.ErrNotExist):
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
-		_ = d.Sync() // make the rename durable; not all systems support it
-		d.Close()
-	}
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/decompile"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/internal/atomicfile"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -67,7 +68,7 @@ func decompileAction(c *cli.Context) error {
 	}
 	out := model.MarshalIndent(l)
 	if dest := c.String("output"); dest != "" && dest != "-" {
-		if err := writeFileAtomic(dest, out); err != nil {
+		if err := atomicfile.Write(dest, out, 0o644); err != nil {
 			return &exitErr{code: exitError, err: err}
 		}
 		return nil
