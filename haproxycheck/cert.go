@@ -58,3 +58,15 @@ func newCertPair() (*certPair, error) {
 	_ = pem.Encode(&keyBuf, &pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
 	return &certPair{certPEM: certBuf.Bytes(), keyPEM: keyBuf.Bytes()}, nil
 }
+
+// ThrowawayCertificate returns a fresh self-signed certificate for
+// localhost, valid for a day, followed by its private key: the combined PEM
+// form that HAProxy's `crt` loads. Checks and tests use it where a real
+// certificate is out of reach.
+func ThrowawayCertificate() ([]byte, error) {
+	c, err := newCertPair()
+	if err != nil {
+		return nil, err
+	}
+	return c.combined(), nil
+}

@@ -265,19 +265,19 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 			break
 		}
 		more := false
-		for _, m := range parseMessages(out) {
-			if m.level != "ALERT" || m.file != cfgPath || m.line < 1 || m.line > len(lines) || left[m.line] {
+		for _, m := range ParseMessages(out) {
+			if m.Level != "ALERT" || m.File != cfgPath || m.Line < 1 || m.Line > len(lines) || left[m.Line] {
 				continue
 			}
-			since, ok := removedSince(m.text)
+			since, ok := removedSince(m.Text)
 			if !ok || !target.less(since) {
 				continue
 			}
-			left[m.line] = true
+			left[m.Line] = true
 			more = true
-			lines[m.line-1] = neutralise(lines[m.line-1])
-			p.note(m.line, fmt.Sprintf("%q: the local haproxy %s refuses it (not supported since HAProxy %s) but the instance's %s accepts it; the rest was checked without this line",
-				strings.TrimSpace(userLines[m.line-1]), binVersion, since, opts.Target))
+			lines[m.Line-1] = neutralise(lines[m.Line-1])
+			p.note(m.Line, fmt.Sprintf("%q: the local haproxy %s refuses it (not supported since HAProxy %s) but the instance's %s accepts it; the rest was checked without this line",
+				strings.TrimSpace(userLines[m.Line-1]), binVersion, since, opts.Target))
 		}
 		if !more {
 			break
@@ -288,19 +288,19 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 	res := &Result{Binary: bin, Version: binVersion, ExitCode: code, Notes: p.notes}
 	unmap := p.unmapper(cfgPath, file)
 	res.Output = unmap(out)
-	for _, m := range parseMessages(out) {
-		if m.level != "ALERT" && m.level != "WARNING" || boilerplate(m.text) {
+	for _, m := range ParseMessages(out) {
+		if m.Level != "ALERT" && m.Level != "WARNING" || boilerplate(m.Text) {
 			continue
 		}
-		if m.level == "WARNING" && m.file == cfgPath && p.unresolved[m.line] && strings.Contains(m.text, "could not resolve address") {
+		if m.Level == "WARNING" && m.File == cfgPath && p.unresolved[m.Line] && strings.Contains(m.Text, "could not resolve address") {
 			continue // the note on that line says so
 		}
-		f := finding.Finding{File: file, Severity: finding.Warning, Rule: Rule, Message: unmap(m.message())}
-		if m.level == "ALERT" && code != 0 {
+		f := finding.Finding{File: file, Severity: finding.Warning, Rule: Rule, Message: unmap(m.body())}
+		if m.Level == "ALERT" && code != 0 {
 			f.Severity = finding.Error
 		}
-		if m.file == cfgPath && m.line >= 1 && m.line <= len(userLines) {
-			f.Line, f.Col = m.line, firstCol(userLines[m.line-1])
+		if m.File == cfgPath && m.Line >= 1 && m.Line <= len(userLines) {
+			f.Line, f.Col = m.Line, firstCol(userLines[m.Line-1])
 		}
 		res.Findings = append(res.Findings, f)
 	}
@@ -342,13 +342,20 @@ func boilerplate(text string) bool {
 		strings.Contains(text, "Configuration file is valid")
 }
 
-// message is one [NOTICE], [WARNING] or [ALERT] line of haproxy's output.
-type message struct {
-	level string
-	file  string // of a "[FILE:LINE]" position, if any
-	line  int
-	text  string // after the level and process id
+// Message is one [NOTICE], [WARNING] or [ALERT] line of haproxy's output.
+type Message struct {
+	// Level is NOTICE, WARNING or ALERT.
+	Level string
+	// File and Line are the "[FILE:LINE]" position the message names, if
+	// any.
+	File string
+	Line int
+	// Text is the message after the level and process id.
+	Text string
 }
+
+// String returns the message as haproxy printed it, without the process id.
+func (m Message) String() string { return "[" + m.Level + "] " + m.Text }
 
 var (
 	levelRE = regexp.MustCompile(`^\[(NOTICE|WARNING|ALERT)\]\s*(.*)$`)
@@ -356,30 +363,30 @@ var (
 	posRE   = regexp.MustCompile(`(?:parsing\s+)?\[([^\]\n]+):(\d+)\]\s*:?\s*`)
 )
 
-// parseMessages extracts the leveled lines of haproxy's output (1.8 to 3.x
+// ParseMessages extracts the leveled lines of haproxy's output (1.8 to 3.x
 // formats).
-func parseMessages(out string) []message {
-	var ms []message
+func ParseMessages(out string) []Message {
+	var ms []Message
 	for _, line := range strings.Split(out, "\n") {
 		m := levelRE.FindStringSubmatch(strings.TrimRight(line, "\r"))
 		if m == nil {
 			continue
 		}
-		msg := message{level: m[1], text: pidRE.ReplaceAllString(m[2], "")}
-		if p := posRE.FindStringSubmatch(msg.text); p != nil {
-			msg.file = p[1]
-			msg.line, _ = strconv.Atoi(p[2])
+		msg := Message{Level: m[1], Text: pidRE.ReplaceAllString(m[2], "")}
+		if p := posRE.FindStringSubmatch(msg.Text); p != nil {
+			msg.File = p[1]
+			msg.Line, _ = strconv.Atoi(p[2])
 		}
 		ms = append(ms, msg)
 	}
 	return ms
 }
 
-// message returns the text without "config :" and the position, which the
+// body returns the text without "config :" and the position, which a
 // finding carries.
-func (m message) message() string {
-	t := strings.TrimPrefix(m.text, "config : ")
-	if m.file != "" {
+func (m Message) body() string {
+	t := strings.TrimPrefix(m.Text, "config : ")
+	if m.File != "" {
 		if loc := posRE.FindStringIndex(t); loc != nil && loc[0] == 0 {
 			t = t[loc[1]:]
 		}

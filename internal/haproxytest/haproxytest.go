@@ -10,15 +10,8 @@ package haproxytest
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,54 +20,25 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lbconf/lbconf/haproxycheck"
 )
 
 // RequireEnv names the environment variable that turns a missing binary
 // from a skip into a failure when set to "1".
 const RequireEnv = "LBCONF_REQUIRE_HAPROXY"
 
-// BinaryEnv names an environment variable that, when set, is the path of the
-// binary to use instead of searching.
-const BinaryEnv = "LBCONF_HAPROXY"
-
-// fallbacks are tried when haproxy is not on PATH (Debian installs it in
-// /usr/sbin, which is not on every user's PATH).
-func fallbacks() []string { return []string{"/usr/sbin/haproxy", "/usr/local/sbin/haproxy"} }
-
 // CheckTimeout bounds one `haproxy -c` run.
 const CheckTimeout = 60 * time.Second
 
-// Find returns the path of the haproxy binary: $LBCONF_HAPROXY if set, else
-// haproxy on PATH, else /usr/sbin/haproxy or /usr/local/sbin/haproxy.
-func Find() (string, error) {
-	if p := os.Getenv(BinaryEnv); p != "" {
-		if err := executable(p); err != nil {
-			return "", fmt.Errorf("%s=%s: %w", BinaryEnv, p, err)
-		}
-		return p, nil
-	}
-	if p, err := exec.LookPath("haproxy"); err == nil {
-		return p, nil
-	}
-	for _, p := range fallbacks() {
-		if executable(p) == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New("no haproxy binary: not on PATH, not in " + strings.Join(fallbacks(), " or ") +
-		" (install it with `apt-get install -y haproxy`, or set " + BinaryEnv + ")")
-}
+// BinaryEnv names an environment variable that, when set, is the path of the
+// binary to use instead of searching.
+const BinaryEnv = haproxycheck.BinaryEnv
 
-func executable(p string) error {
-	fi, err := os.Stat(p)
-	if err != nil {
-		return err
-	}
-	if fi.IsDir() || fi.Mode()&0o111 == 0 {
-		return fmt.Errorf("%s is not an executable file", p)
-	}
-	return nil
-}
+// Find returns the path of the haproxy binary, as lbconf itself finds it:
+// $LBCONF_HAPROXY if set, else haproxy on PATH, else /usr/sbin/haproxy or
+// /usr/local/sbin/haproxy.
+func Find() (string, error) { return haproxycheck.Find() }
 
 // Require returns the haproxy binary, or skips the test with the reason why
 // there is none; with LBCONF_REQUIRE_HAPROXY=1 it fails the test instead.
@@ -91,43 +55,11 @@ func Require(t testing.TB) string {
 }
 
 // Message is one [NOTICE], [WARNING] or [ALERT] line of haproxy's output.
-type Message struct {
-	// Level is "NOTICE", "WARNING" or "ALERT".
-	Level string
-	// File and Line are the config position of a "parsing [FILE:LINE]"
-	// message; Line is 0 for messages without one.
-	File string
-	Line int
-	// Text is the message after the level and process id.
-	Text string
-}
-
-func (m Message) String() string { return "[" + m.Level + "] " + m.Text }
-
-var (
-	levelRE   = regexp.MustCompile(`^\[(NOTICE|WARNING|ALERT)\]\s*(.*)$`)
-	pidRE     = regexp.MustCompile(`^(?:\d+/\d+\s+)?\(\d+\)\s*:\s*`)
-	parsingRE = regexp.MustCompile(`parsing \[(.+):(\d+)\]`)
-)
+type Message = haproxycheck.Message
 
 // ParseMessages extracts the leveled messages from haproxy's output (1.8 to
 // 3.x formats).
-func ParseMessages(out string) []Message {
-	var ms []Message
-	for _, line := range strings.Split(out, "\n") {
-		m := levelRE.FindStringSubmatch(strings.TrimRight(line, "\r"))
-		if m == nil {
-			continue
-		}
-		msg := Message{Level: m[1], Text: pidRE.ReplaceAllString(m[2], "")}
-		if p := parsingRE.FindStringSubmatch(msg.Text); p != nil {
-			msg.File = p[1]
-			msg.Line, _ = strconv.Atoi(p[2])
-		}
-		ms = append(ms, msg)
-	}
-	return ms
-}
+func ParseMessages(out string) []Message { return haproxycheck.ParseMessages(out) }
 
 // Result is the outcome of one haproxy run.
 type Result struct {
@@ -219,36 +151,12 @@ func Version(t testing.TB) (major, minor int) {
 // `crt` loads. It returns the file's path.
 func WriteCert(t testing.TB, dir, id string) string {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	pemData, err := haproxycheck.ThrowawayCertificate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: "localhost", Organization: []string{"lbconf test " + id}},
-		DNSNames:     []string{"localhost"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	_ = pem.Encode(&buf, &pem.Block{Type: "CERTIFICATE", Bytes: der})
-	_ = pem.Encode(&buf, &pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
 	path := filepath.Join(dir, id+".pem")
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+	if err := os.WriteFile(path, pemData, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
