@@ -1,7 +1,6 @@
 package cfglint
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,9 +12,8 @@ import (
 	"testing"
 
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 var (
 	wantRe   = regexp.MustCompile(`# want: (\S+)`)
@@ -78,20 +76,7 @@ func TestRuleFiles(t *testing.T) {
 			t.Errorf("rule %s has no invalid test config", r.Name)
 		}
 	}
-	golden := filepath.Join("..", "testdata", "cfglint", "findings.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(all.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	b, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if string(b) != all.String() {
-		t.Errorf("findings differ from findings.golden (go test -update rewrites it):\n%s", all.String())
-	}
+	golden.Check(t, filepath.Join("..", "testdata", "cfglint", "findings.golden"), []byte(all.String()))
 }
 
 func TestDocumentedSample(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/internal/golden"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -171,7 +172,7 @@ func TestRecompileIsIdentity(t *testing.T) {
 				t.Fatalf("%s: %v", c.golden(), err)
 			}
 			if !bytes.Equal(first, again) {
-				t.Errorf("%s (stats auth %q): recompiling with the output as base changed it:\n%s", c.golden(), auth, lineDiff(string(first), string(again)))
+				t.Errorf("%s (stats auth %q): recompiling with the output as base changed it:\n%s", c.golden(), auth, golden.Diff(string(first), string(again)))
 			}
 		}
 	}

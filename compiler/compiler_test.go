@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +11,9 @@ import (
 
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/internal/golden"
 	"github.com/lbconf/lbconf/model"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/compile")
 
 const testdata = "../testdata/compile"
 
@@ -117,44 +114,13 @@ func TestGolden(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		t.Run(c.golden(), func(t *testing.T) {
 			got := c.compile(t)
-			path := filepath.Join(testdata, c.golden())
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./compiler -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (go test ./compiler -update rewrites it):\n%s", c.golden(), lineDiff(string(want), string(got)))
-			}
+			golden.Check(t, filepath.Join(testdata, c.golden()), got)
 			// Same input, same bytes.
 			if again := c.compile(t); !bytes.Equal(got, again) {
 				t.Error("a second Compile gave different bytes")
 			}
 		})
 	}
-}
-
-// lineDiff shows the first differing line of two texts, with context.
-func lineDiff(want, got string) string {
-	w, g := strings.SplitAfter(want, "\n"), strings.SplitAfter(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, wl, gl)
-		}
-	}
-	return "(no line differs)"
 }
 
 // TestDocumentedSample is the contract's golden test: the documented sample's
@@ -184,7 +150,7 @@ func TestDocumentedSample(t *testing.T) {
 				t.Errorf("output should end with the last server line and two blank lines, ends %q", got[len(got)-20:])
 			}
 			if strings.TrimRight(got, "\n") != want {
-				t.Errorf("differs from the documented config:\n%s", lineDiff(want, strings.TrimRight(got, "\n")))
+				t.Errorf("differs from the documented config:\n%s", golden.Diff(want, strings.TrimRight(got, "\n")))
 			}
 		})
 	}

@@ -1,8 +1,6 @@
 package decompile
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,10 +8,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/lbconf/lbconf/internal/golden"
 	"github.com/lbconf/lbconf/model"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const samplePath = "../../shared/reference/documented-custom-config.cfg"
 
@@ -26,26 +23,6 @@ func readSample(t *testing.T) []byte {
 	return b
 }
 
-// golden compares got with testdata/decompile/name, or rewrites it with
-// -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("..", "testdata", "decompile", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, firstDiff(string(want), string(got)))
-	}
-}
-
 func TestDocumentedSample(t *testing.T) {
 	m, losses, err := Decompile(readSample(t), Options{})
 	if err != nil {
@@ -54,7 +31,7 @@ func TestDocumentedSample(t *testing.T) {
 	if len(losses) != 0 {
 		t.Errorf("losses on the documented sample:\n%s", lossLines(losses))
 	}
-	golden(t, "documented.json", model.MarshalIndent(m))
+	golden.Check(t, filepath.Join("..", "testdata", "decompile", "documented.json"), model.MarshalIndent(m))
 }
 
 func TestHandEdited(t *testing.T) {
@@ -68,8 +45,8 @@ func TestHandEdited(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, name+".json", model.MarshalIndent(m))
-			golden(t, name+".losses", []byte(lossLines(losses)))
+			golden.Check(t, filepath.Join("..", "testdata", "decompile", name+".json"), model.MarshalIndent(m))
+			golden.Check(t, filepath.Join("..", "testdata", "decompile", name+".losses"), []byte(lossLines(losses)))
 			// Every loss points at a line that holds its text.
 			lines := strings.Split(string(text), "\n")
 			for _, l := range losses {

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/decompile/modelgen"
+	"github.com/lbconf/lbconf/internal/golden"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -91,7 +91,7 @@ func TestRoundTripConfig(t *testing.T) {
 				t.Fatalf("options %d, model %d: compile(decompile(C), base C): %v", oi, i, err)
 			}
 			if !bytes.Equal(c, c2) {
-				t.Fatalf("options %d, model %d: compile(decompile(C), base C) != C\n%s", oi, i, firstDiff(string(c), string(c2)))
+				t.Fatalf("options %d, model %d: compile(decompile(C), base C) != C\n%s", oi, i, golden.Diff(string(c), string(c2)))
 			}
 		}
 	}
@@ -119,7 +119,7 @@ func TestRoundTripDocumentedSample(t *testing.T) {
 	}
 	trim := func(b []byte) string { return strings.TrimRight(string(b), "\n") }
 	if trim(out) != trim(sample) {
-		t.Fatalf("compile(decompile(sample), base sample) differs:\n%s", firstDiff(trim(sample), trim(out)))
+		t.Fatalf("compile(decompile(sample), base sample) differs:\n%s", golden.Diff(trim(sample), trim(out)))
 	}
 }
 
@@ -129,24 +129,6 @@ func lossLines(ls []Loss) string {
 		b.WriteString(l.String() + "\n")
 	}
 	return b.String()
-}
-
-// firstDiff shows the first differing line of two texts.
-func firstDiff(a, b string) string {
-	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(la) || i < len(lb); i++ {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y || i >= len(la) || i >= len(lb) {
-			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, x, y)
-		}
-	}
-	return "(no line differs)"
 }
 
 func mustJSON(t *testing.T, v any) string {

@@ -2,7 +2,6 @@ package diff
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,10 +11,9 @@ import (
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/decompile"
 	"github.com/lbconf/lbconf/decompile/modelgen"
+	"github.com/lbconf/lbconf/internal/golden"
 	"github.com/lbconf/lbconf/model"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func load(t *testing.T, name, text string) *Document {
 	t.Helper()
@@ -24,24 +22,6 @@ func load(t *testing.T, name, text string) *Document {
 		t.Fatal(err)
 	}
 	return d
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("..", "testdata", "diff", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it); got:\n%s", name, got)
-	}
 }
 
 func TestGolden(t *testing.T) {
@@ -64,8 +44,8 @@ func TestGolden(t *testing.T) {
 	if err := r.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "before-after.txt", text.Bytes())
-	golden(t, "before-after.json", js.Bytes())
+	golden.Check(t, filepath.Join("..", "testdata", "diff", "before-after.txt"), text.Bytes())
+	golden.Check(t, filepath.Join("..", "testdata", "diff", "before-after.json"), js.Bytes())
 }
 
 // one is a minimal valid HTTP listener document; edit patches it.

@@ -2,19 +2,16 @@ package validate_test
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/internal/golden"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/report"
 	"github.com/lbconf/lbconf/validate"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func lintFile(t *testing.T, path string) []finding.Finding {
 	t.Helper()
@@ -23,24 +20,6 @@ func lintFile(t *testing.T, path string) []finding.Finding {
 		t.Fatal(err)
 	}
 	return validate.Document(doc)
-}
-
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
 }
 
 // TestRuleCases runs testdata/lint/rules: for every rule, RULE.bad.json must
@@ -68,7 +47,7 @@ func TestRuleCases(t *testing.T) {
 			}
 			var buf bytes.Buffer
 			_ = report.Text(&buf, fs, false)
-			golden(t, strings.TrimSuffix(path, ".json")+".golden", buf.Bytes())
+			golden.Check(t, strings.TrimSuffix(path, ".json")+".golden", buf.Bytes())
 
 			okPath := strings.Replace(path, ".bad.json", ".ok.json", 1)
 			if fs := lintFile(t, okPath); len(fs) != 0 {

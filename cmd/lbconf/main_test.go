@@ -3,14 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/lbconf/lbconf/internal/golden"
+)
 
 // runCLI runs lbconf in-process and returns its exit code and output.
 func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -18,23 +17,6 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 	var out, errb bytes.Buffer
 	code = run(append([]string{"lbconf"}, args...), strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
 }
 
 // TestLintFormats pins each output format with a golden file.
@@ -47,7 +29,7 @@ func TestLintFormats(t *testing.T) {
 			if code != 1 || errOut != "" {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
-			golden(t, "testdata/lint/golden/findings."+format, []byte(out))
+			golden.Check(t, "testdata/lint/golden/findings."+format, []byte(out))
 			if format == "json" || format == "sarif" {
 				var v any
 				if err := json.Unmarshal([]byte(out), &v); err != nil {
