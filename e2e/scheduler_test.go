@@ -74,17 +74,24 @@ func TestSchedulerWeights(t *testing.T) {
 	}
 }
 
-// TestSchedulerLeastconn: with a slow request holding one server, leastconn
-// sends the next requests to the idle one; roundrobin (the control) keeps
-// alternating.
+// TestSchedulerLeastconn: with a slow request holding one of three
+// servers, leastconn sends the next requests to the idle ones; roundrobin
+// (the control) keeps sending some to the busy one.
+//
+// Three servers, not two: the connection of the previous quick request may
+// still be counted for a moment after its answer, and with two servers that
+// tie would let leastconn pick the busy one.
 func TestSchedulerLeastconn(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	a := newHTTPBackend(t, "a", "")
-	b := newHTTPBackend(t, "b", "")
-	lc := httpListener("lc", server(a.port, 1), server(b.port, 1))
+	bes := []*httpBackend{newHTTPBackend(t, "a", ""), newHTTPBackend(t, "b", ""), newHTTPBackend(t, "c", "")}
+	var servers []model.BackendServer
+	for _, b := range bes {
+		servers = append(servers, server(b.port, 1))
+	}
+	lc := httpListener("lc", servers...)
 	lc.Scheduler = "leastconn"
-	rr := httpListener("rr", server(a.port, 1), server(b.port, 1))
+	rr := httpListener("rr", servers...)
 	lb := e.start(model.Listeners{HttpListeners: []model.HttpListener{lc, rr}})
 
 	for _, c := range []struct {
@@ -95,7 +102,7 @@ func TestSchedulerLeastconn(t *testing.T) {
 		{"rr", false},
 	} {
 		// Sequential: both listeners share the backends and their /slow
-		// gate.
+		// gates.
 		t.Run(c.listener, func(t *testing.T) {
 			done := make(chan error, 1)
 			go func() {
@@ -107,10 +114,12 @@ func TestSchedulerLeastconn(t *testing.T) {
 			}()
 			var busy string
 			select {
-			case <-a.arrived:
+			case <-bes[0].arrived:
 				busy = "a"
-			case <-b.arrived:
+			case <-bes[1].arrived:
 				busy = "b"
+			case <-bes[2].arrived:
+				busy = "c"
 			case <-time.After(5 * time.Second):
 				t.Fatal("the slow request reached no backend within 5s")
 			}
@@ -123,6 +132,7 @@ func TestSchedulerLeastconn(t *testing.T) {
 				if r.backend() == busy {
 					onBusy++
 				}
+				time.Sleep(10 * time.Millisecond) // let haproxy release the connection
 			}
 			if c.preferIdle && onBusy != 0 {
 				t.Errorf("leastconn sent %d of 6 requests to the server busy with a slow request; want 0", onBusy)
@@ -130,13 +140,20 @@ func TestSchedulerLeastconn(t *testing.T) {
 			if !c.preferIdle && onBusy == 0 {
 				t.Errorf("control: roundrobin sent no request to the busy server; the test cannot tell leastconn apart")
 			}
-			a.releaseSlow()
-			b.releaseSlow()
-			if err := <-done; err != nil {
-				t.Error(err)
+			for _, b := range bes {
+				b.releaseSlow()
 			}
-			drain(a.arrived)
-			drain(b.arrived)
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Error(err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Error("the slow request did not end within 5s of its release")
+			}
+			for _, b := range bes {
+				drain(b.arrived)
+			}
 		})
 	}
 }

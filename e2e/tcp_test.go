@@ -3,7 +3,11 @@
 package e2e
 
 import (
+	"bufio"
+	"fmt"
+	"io"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,4 +105,109 @@ func TestTCPListeners(t *testing.T) {
 			t.Errorf("a client without a PROXY header: refused = %v (%v); want refused", rej, err)
 		}
 	})
+}
+
+// TestTCPSchedulerMaxConnConnectTimeout covers the lines a TCP listener
+// shares with HTTP ones: Scheduler (source keeps one client address on one
+// server and spreads addresses; roundrobin follows Weight), MaxConn (with 1,
+// a second connection is not served until the first ends) and
+// ConnectTimeout (a server that never completes the handshake makes
+// haproxy close the client connection after its attempts).
+func TestTCPSchedulerMaxConnConnectTimeout(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a, b := newTCPBackend(t, "a"), newTCPBackend(t, "b")
+	hole := newBlackhole(t)
+	src := tcpListener("t_source", server(a.port, 1), server(b.port, 1))
+	src.Scheduler = "source"
+	weighted := tcpListener("t_weighted", server(a.port, 1), server(b.port, 3))
+	one := tcpListener("t_maxconn1", server(a.port, 1))
+	one.MaxConn = 1
+	hung := tcpListener("t_conn_to", server(hole.port, 1))
+	hung.ConnectTimeout, hung.ConnectTimeoutUnit = "200", "ms"
+	lb := e.start(model.Listeners{TcpListeners: []model.TcpListener{hung, src, weighted, one}})
+
+	// serverOf returns which backend echoed a line sent from from.
+	serverOf := func(t *testing.T, listener, from string) string {
+		got, _, err := tcpExchange(lb.addr(listener), from, "", "who")
+		if err != nil || len(got) != 1 {
+			t.Fatalf("exchange from %s: %q (%v)", from, got, err)
+		}
+		name, _, _ := strings.Cut(got[0], " ")
+		return name
+	}
+	runConcurrently(t,
+		subtest{"connect-timeout", func(t *testing.T) {
+			// At once: haproxy's health check of the hung server fails
+			// after its 2s inter, and then haproxy would not even try.
+			start := time.Now()
+			got, _, err := tcpExchange(lb.addr("t_conn_to"), "", "", "hello")
+			el := time.Since(start)
+			if err == nil || isTimeout(err) || el < 200*time.Millisecond || el > 4*200*time.Millisecond+1500*time.Millisecond {
+				t.Errorf("client of an unreachable server: got %q, %v after %v; want the connection closed after 4 attempts of 200ms", got, err, el)
+			}
+		}},
+		subtest{"source", func(t *testing.T) {
+			for _, from := range []string{"127.0.0.1", "127.0.0.2"} {
+				first := serverOf(t, "t_source", from)
+				for range 5 {
+					if got := serverOf(t, "t_source", from); got != first {
+						t.Fatalf("source: %s went to %s, then %s", from, first, got)
+					}
+				}
+			}
+			seen := map[string]bool{}
+			for i := 2; i < 18; i++ {
+				seen[serverOf(t, "t_source", fmt.Sprintf("127.0.0.%d", i))] = true
+			}
+			if len(seen) != 2 {
+				t.Errorf("source: 16 client addresses went to %v; want both servers", seen)
+			}
+		}},
+		subtest{"weights", func(t *testing.T) {
+			counts := map[string]int{}
+			for range 80 {
+				counts[serverOf(t, "t_weighted", "")]++
+			}
+			if counts["a"] < 14 || counts["a"] > 26 {
+				t.Errorf("weights 1 and 3 over 80 connections: %v; want about 20 and 60", counts)
+			}
+		}},
+		subtest{"maxconn", func(t *testing.T) {
+			c1, err := dial(lb.addr("t_maxconn1"), "", 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c1.Close()
+			_ = c1.SetDeadline(time.Now().Add(10 * time.Second))
+			if _, err := io.WriteString(c1, "first\n"); err != nil {
+				t.Fatal(err)
+			}
+			if line, err := bufio.NewReader(c1).ReadString('\n'); err != nil || line != "a first\n" {
+				t.Fatalf("first connection: %q (%v)", line, err)
+			}
+			second := make(chan error, 1)
+			go func() {
+				got, _, err := tcpExchange(lb.addr("t_maxconn1"), "", "", "second")
+				if err == nil && (len(got) != 1 || got[0] != "a second") {
+					err = fmt.Errorf("echo %q", got)
+				}
+				second <- err
+			}()
+			select {
+			case err := <-second:
+				t.Fatalf("a second connection was served while the first held the only slot (%v)", err)
+			case <-time.After(700 * time.Millisecond):
+			}
+			_ = c1.Close()
+			select {
+			case err := <-second:
+				if err != nil {
+					t.Errorf("second connection after the first ended: %v", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Error("the second connection was not served within 5s after the first ended")
+			}
+		}},
+	)
 }
