@@ -12,11 +12,11 @@ package cfglint
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/lbconf/lbconf/cfgparse"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 )
 
 // Rule names. They are stable: scripts and SARIF consumers key on them.
@@ -76,47 +76,21 @@ func severityOf(rule string) finding.Severity {
 
 // DefaultTarget is the HAProxy version checked against when Lint is given
 // "": 2.4, what the product sells.
-const DefaultTarget = "2.4"
+const DefaultTarget = haproxyver.DefaultTarget
 
 // PublicPassword is the stats password printed in the public API
 // documentation's sample config.
 const PublicPassword = "h0jMl0ka0df71WGI1"
-
-// version is a HAProxy MAJOR.MINOR.
-type version struct{ major, minor int }
-
-func (v version) atLeast(o version) bool {
-	return v.major > o.major || v.major == o.major && v.minor >= o.minor
-}
-
-func (v version) String() string { return fmt.Sprintf("%d.%d", v.major, v.minor) }
-
-// parseTarget reads "MAJOR.MINOR" or "MAJOR.MINOR.PATCH".
-func parseTarget(s string) (version, error) {
-	if s == "" {
-		s = DefaultTarget
-	}
-	parts := strings.Split(s, ".")
-	if len(parts) < 2 || len(parts) > 3 {
-		return version{}, fmt.Errorf("target %q: want a HAProxy version such as 1.8, 2.4 or 2.6", s)
-	}
-	var n [3]int
-	for i, p := range parts {
-		v, err := strconv.Atoi(p)
-		if err != nil || v < 0 || v > 999 || p == "" || p[0] == '+' {
-			return version{}, fmt.Errorf("target %q: want a HAProxy version such as 1.8, 2.4 or 2.6", s)
-		}
-		n[i] = v
-	}
-	return version{n[0], n[1]}, nil
-}
 
 // Lint checks haproxy.cfg text for target (a HAProxy version: "1.8",
 // "2.4", "2.6"...; "" means DefaultTarget). file names the text in findings.
 // Findings are sorted. The error is for an unusable target or text the
 // parser cannot read at all (a line longer than 64 KiB).
 func Lint(file string, text []byte, target string) ([]finding.Finding, error) {
-	v, err := parseTarget(target)
+	if target == "" {
+		target = DefaultTarget
+	}
+	v, err := haproxyver.ParseTarget(target)
 	if err != nil {
 		return nil, fmt.Errorf("cfglint: %w", err)
 	}
@@ -133,7 +107,7 @@ func Lint(file string, text []byte, target string) ([]finding.Finding, error) {
 // linter holds one Lint call.
 type linter struct {
 	file   string
-	target version
+	target haproxyver.Version
 	f      *cfgparse.File
 	out    []finding.Finding
 }

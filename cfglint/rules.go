@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lbconf/lbconf/cfgparse"
+	"github.com/lbconf/lbconf/haproxyver"
 )
 
 // change is a directive that HAProxy deprecated in one version and refuses
@@ -17,7 +18,7 @@ type change struct {
 	section string
 	// deprecated is the first version that warns; removed the first that
 	// refuses it.
-	deprecated, removed version
+	deprecated, removed haproxyver.Version
 	// hint says what to do instead.
 	hint string
 }
@@ -41,20 +42,20 @@ var legacyRewrites = map[string]bool{
 }
 
 var changes = []change{
-	{match: word("nbproc"), section: "global", deprecated: version{2, 3}, removed: version{2, 5},
+	{match: word("nbproc"), section: "global", deprecated: v(2, 3), removed: v(2, 5),
 		hint: "remove it (nbthread sets the threads of the one process)"},
 	// HAProxy 2.6 says forceclose is "not supported any more since
 	// HAProxy 2.0" and http-tunnel "since HAProxy 2.1".
-	{match: option("forceclose"), deprecated: version{1, 9}, removed: version{2, 0},
+	{match: option("forceclose"), deprecated: v(1, 9), removed: v(2, 0),
 		hint: "use `option httpclose`"},
-	{match: option("http-tunnel"), deprecated: version{2, 0}, removed: version{2, 1},
+	{match: option("http-tunnel"), deprecated: v(2, 0), removed: v(2, 1),
 		hint: "remove it: HAProxy 2.x processes every request of a connection"},
-	{match: func(w []string) bool { return legacyRewrites[w[0]] }, deprecated: version{2, 0}, removed: version{2, 1},
+	{match: func(w []string) bool { return legacyRewrites[w[0]] }, deprecated: v(2, 0), removed: v(2, 1),
 		hint: "use the http-request / http-response rules"},
-	{match: word("block"), deprecated: version{1, 6}, removed: version{2, 1},
+	{match: word("block"), deprecated: v(1, 6), removed: v(2, 1),
 		hint: "use `http-request deny`, which takes the same condition"},
 	{match: func(w []string) bool { return w[0] == "clitimeout" || w[0] == "contimeout" || w[0] == "srvtimeout" },
-		deprecated: version{1, 5}, removed: version{2, 1},
+		deprecated: v(1, 5), removed: v(2, 1),
 		hint: "use `timeout client`, `timeout connect` and `timeout server`"},
 }
 
@@ -67,9 +68,9 @@ func (l *linter) versioned(s *cfgparse.Section, d *cfgparse.Directive) bool {
 			continue
 		}
 		switch {
-		case l.target.atLeast(c.removed):
+		case l.target.AtLeast(c.removed):
 			l.add(RuleTarget, d.Line, d.Col(0), "`%s` is refused by HAProxy %s, the target (refused since %s): %s", d, l.target, c.removed, c.hint)
-		case l.target.atLeast(c.deprecated):
+		case l.target.AtLeast(c.deprecated):
 			l.add(RuleDeprecated, d.Line, d.Col(0), "`%s` is deprecated in HAProxy %s, the target, and refused from %s on: %s", d, l.target, c.removed, c.hint)
 		}
 		return true
@@ -289,3 +290,6 @@ func portRange(s string) (lo, hi int, ok bool) {
 	}
 	return lo, hi, true
 }
+
+// v abbreviates a version in the table above.
+func v(major, minor int) haproxyver.Version { return haproxyver.Version{Major: major, Minor: minor} }

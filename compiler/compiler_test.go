@@ -241,32 +241,6 @@ func TestPrelude(t *testing.T) {
 	}
 }
 
-func TestTargets(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want string // "" = error
-	}{
-		{"1.8", "1.8"}, {"2.4", "2.4"}, {"2.4.22", "2.4"}, {"1.8.30", "1.8"},
-		{"2.6", "2.6"}, {"2.8", "2.8"}, {"2.9", "2.9"}, {"3.0", "3.0"}, {"3.2", "3.2"}, {"10.1", "10.1"},
-		{"", ""}, {"2", ""}, {"2.5", ""}, {"2.0", ""}, {"1.9", ""}, {"1.7", ""}, {"2.2", ""},
-		{"v2.4", ""}, {"2.4 ", ""}, {" 2.4", ""}, {"2.x", ""}, {"2.4.1.1", ""}, {"+2.6", ""},
-		{"2.-6", ""}, {"02.4", ""}, {"2.04", ""}, {"latest", ""}, {"2..6", ""}, {"1000.0", ""}, {"2.6\n", ""},
-	} {
-		got, err := compiler.ParseTarget(tc.in)
-		if tc.want == "" {
-			if err == nil {
-				t.Errorf("ParseTarget(%q) = %v, want an error", tc.in, got)
-			} else if !strings.Contains(err.Error(), compiler.AllowedTargets) {
-				t.Errorf("ParseTarget(%q) error %q does not say what is allowed", tc.in, err)
-			}
-			continue
-		}
-		if err != nil || got.String() != tc.want {
-			t.Errorf("ParseTarget(%q) = %v, %v; want %s", tc.in, got, err, tc.want)
-		}
-	}
-}
-
 func TestOptionErrors(t *testing.T) {
 	l := loadDoc(t, "spec-example.json")
 	const secret = "pa55word"

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 )
 
 // Defaults of Options.
@@ -19,12 +20,12 @@ const (
 	DefaultBaseName = "base"
 )
 
-// Options tune Compile. The zero value compiles for DefaultTarget with the
+// Options tune Compile. The zero value compiles for the default target (2.4) with the
 // documented prelude, binding DefaultBindAddress, with certificates under
 // DefaultCertDir and no stats password.
 type Options struct {
-	// Target is the HAProxy version to write for (see ParseTarget); ""
-	// means DefaultTarget.
+	// Target is the HAProxy version to write for (see
+	// haproxyver.ParseTarget); "" means haproxyver.DefaultTarget.
 	Target string
 	// Base, when non-nil, is a haproxy.cfg whose sections other than
 	// frontend, backend and listen (plus its "listen status") are kept
@@ -68,7 +69,7 @@ func (e *OptionError) Unwrap() error { return e.Err }
 
 // settings are Options checked and with defaults applied.
 type settings struct {
-	target    Target
+	target    haproxyver.Version
 	bindAddr  netip.Addr
 	certDir   string
 	statsAuth string
@@ -79,10 +80,10 @@ func (o *Options) settings() (settings, error) {
 	var s settings
 	t := o.Target
 	if t == "" {
-		t = DefaultTarget
+		t = haproxyver.DefaultTarget
 	}
 	var err error
-	if s.target, err = ParseTarget(t); err != nil {
+	if s.target, err = haproxyver.ParseTarget(t); err != nil {
 		return s, &OptionError{Option: "target", Err: err}
 	}
 	ba := o.BindAddress

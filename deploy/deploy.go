@@ -35,12 +35,11 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
-	"regexp"
 	"time"
 
 	"github.com/lbconf/lbconf/cdsapi"
-	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -173,20 +172,18 @@ type Backup struct {
 	Strategies string
 }
 
-var targetRE = regexp.MustCompile(`(\d+)\.(\d+)`)
-
 // TargetFor returns the lint target for an instance's Version: "1.8.3" ->
 // "1.8", "2.4.22" -> "2.4", "2.6" and later as MAJOR.MINOR. For a version
 // lbconf does not know (empty, 2.5, 1.7, garbage) it returns
-// compiler.DefaultTarget and false.
+// haproxyver.DefaultTarget and false.
 func TargetFor(v string) (string, bool) {
-	m := targetRE.FindStringSubmatch(v)
-	if m == nil {
-		return compiler.DefaultTarget, false
+	ver, ok := haproxyver.Parse(v)
+	if !ok {
+		return haproxyver.DefaultTarget, false
 	}
-	t, err := compiler.ParseTarget(m[1] + "." + m[2])
+	t, err := haproxyver.ParseTarget(ver.String())
 	if err != nil {
-		return compiler.DefaultTarget, false
+		return haproxyver.DefaultTarget, false
 	}
 	return t.String(), true
 }

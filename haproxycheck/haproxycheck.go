@@ -39,6 +39,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 )
 
 // Rule is the rule name of the findings made from haproxy's messages.
@@ -135,27 +136,6 @@ func executable(p string) error {
 	return nil
 }
 
-// version is a HAProxy MAJOR.MINOR.
-type version struct{ major, minor int }
-
-func (v version) less(o version) bool {
-	return v.major < o.major || v.major == o.major && v.minor < o.minor
-}
-
-func (v version) String() string { return fmt.Sprintf("%d.%d", v.major, v.minor) }
-
-var versionRE = regexp.MustCompile(`^(\d+)\.(\d+)`)
-
-func parseVersion(s string) (version, bool) {
-	m := versionRE.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return version{}, false
-	}
-	major, _ := strconv.Atoi(m[1])
-	minor, _ := strconv.Atoi(m[2])
-	return version{major, minor}, true
-}
-
 var binaryVersionRE = regexp.MustCompile(`(?i)HA-?Proxy version (\S+)`)
 
 // BinaryVersion runs `haproxy -v` and returns the version it prints, such
@@ -217,8 +197,8 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 	if err != nil {
 		return nil, err
 	}
-	binV, _ := parseVersion(binVersion)
-	target, haveTarget := parseVersion(opts.Target)
+	binV, _ := haproxyver.Parse(binVersion)
+	target, haveTarget := haproxyver.Parse(opts.Target)
 	if opts.Target != "" && !haveTarget {
 		return nil, fmt.Errorf("haproxycheck: target %q is not a HAProxy version such as 2.4", opts.Target)
 	}
@@ -240,9 +220,9 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 	if err != nil {
 		return nil, err
 	}
-	if haveTarget && target.less(binV) {
+	if haveTarget && target.Less(binV) {
 		p.notes = append([]Note{{Text: fmt.Sprintf("checked with the local haproxy %s; the instance runs %s", binVersion, opts.Target)}}, p.notes...)
-	} else if haveTarget && binV.less(target) {
+	} else if haveTarget && binV.Less(target) {
 		p.notes = append([]Note{{Text: fmt.Sprintf("checked with the local haproxy %s, older than the instance's %s: directives newer than %s were not checked and may be reported as errors",
 			binVersion, opts.Target, binV)}}, p.notes...)
 	}
@@ -270,7 +250,7 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 				continue
 			}
 			since, ok := removedSince(m.Text)
-			if !ok || !target.less(since) {
+			if !ok || !target.Less(since) {
 				continue
 			}
 			left[m.Line] = true
@@ -327,12 +307,12 @@ func (p *preparer) unmapper(cfgPath, file string) func(string) string {
 var removedRE = regexp.MustCompile(`(?i)not supported any ?more since HA-?Proxy (\d+\.\d+)`)
 
 // removedSince reads "... is not supported any more since HAProxy 2.5".
-func removedSince(text string) (version, bool) {
+func removedSince(text string) (haproxyver.Version, bool) {
 	m := removedRE.FindStringSubmatch(text)
 	if m == nil {
-		return version{}, false
+		return haproxyver.Version{}, false
 	}
-	return parseVersion(m[1])
+	return haproxyver.Parse(m[1])
 }
 
 // boilerplate reports haproxy's closing lines, which add nothing.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 )
 
 func TestTokenize(t *testing.T) {
@@ -95,7 +96,7 @@ func TestParseMessages(t *testing.T) {
 			t.Errorf("message %d file %q", i, m.File)
 		}
 	}
-	if v, ok := removedSince(ms[1].Text); !ok || v != (version{2, 5}) {
+	if v, ok := removedSince(ms[1].Text); !ok || v != (haproxyver.Version{Major: 2, Minor: 5}) {
 		t.Errorf("removedSince = %v %v", v, ok)
 	}
 }

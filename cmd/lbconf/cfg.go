@@ -2,8 +2,8 @@ package main
 
 import (
 	"github.com/lbconf/lbconf/cfglint"
-	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 )
 
 // lintConfig lints a haproxy.cfg file for the target HAProxy version.
@@ -16,6 +16,6 @@ func configRules() []finding.Rule { return cfglint.Rules() }
 
 // checkTarget validates a --target value.
 func checkTarget(target string) error {
-	_, err := compiler.ParseTarget(target)
+	_, err := haproxyver.ParseTarget(target)
 	return err
 }

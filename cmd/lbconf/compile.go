@@ -10,6 +10,7 @@ import (
 
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/internal/atomicfile"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/validate"
@@ -29,8 +30,8 @@ func compileCommand() *cli.Command {
 			"with errors nothing is written. " +
 			"Exit status: 0 written (warnings allowed), 1 errors in the input, 2 usage or I/O errors.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "target", Value: compiler.DefaultTarget,
-				Usage: "HAProxy version to write for: " + compiler.AllowedTargets},
+			&cli.StringFlag{Name: "target", Value: haproxyver.DefaultTarget,
+				Usage: "HAProxy version to write for: " + haproxyver.AllowedTargets},
 			&cli.StringFlag{Name: "base", Usage: "keep the global, defaults, other non-proxy sections and listen status " +
 				"of this haproxy.cfg verbatim (e.g. a pulled config); its other proxies are replaced", TakesFile: true},
 			// No EnvVars: urfave/cli would print the environment's value as
@@ -55,7 +56,7 @@ func compileAction(c *cli.Context) error {
 	}
 	path := c.Args().First()
 	target := c.String("target")
-	if _, err := compiler.ParseTarget(target); err != nil {
+	if _, err := haproxyver.ParseTarget(target); err != nil {
 		return usageErr("--target: %v", err)
 	}
 	auth, authFrom := statsAuth(c)

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/report"
 	"github.com/lbconf/lbconf/validate"
@@ -138,7 +139,7 @@ func formatFlag() *cli.StringFlag {
 }
 
 func targetFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "target", Value: "2.4", Usage: "HAProxy version of the instance: 1.8, 2.4 or 2.6 and later"}
+	return &cli.StringFlag{Name: "target", Value: haproxyver.DefaultTarget, Usage: "HAProxy version of the instance: " + haproxyver.AllowedTargets}
 }
 
 func contains(list []string, s string) bool {
