@@ -57,9 +57,8 @@ backend web-abk
 
 func TestCheckRealBinary(t *testing.T) {
 	bin := haproxytest.Require(t)
-	major, minor := haproxytest.Version(t)
-	if major < 2 || major == 2 && minor < 5 {
-		t.Skipf("haproxy %d.%d accepts nbproc; these cases expect 2.5 or later", major, minor)
+	if v := haproxytest.Version(t); v.HasNbproc() {
+		t.Skipf("haproxy %s accepts nbproc; these cases expect 2.5 or later", v)
 	}
 	ctx := context.Background()
 	tests := []struct {

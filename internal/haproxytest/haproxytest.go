@@ -15,13 +15,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/haproxyver"
 )
 
 // RequireEnv names the environment variable that turns a missing binary
@@ -126,24 +125,22 @@ func Check(t testing.TB, cfgPath string) *Result {
 	return r
 }
 
-// Version returns the major and minor version of the binary ("HAProxy
-// version 2.6.12-1 ..." gives 2, 6).
-func Version(t testing.TB) (major, minor int) {
+// Version returns the binary's version ("HAProxy version 2.6.12-1 ..."
+// gives 2.6).
+func Version(t testing.TB) haproxyver.Version {
 	t.Helper()
 	bin := Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), CheckTimeout)
 	defer cancel()
-	r, err := Run(ctx, bin, "-v")
+	reported, err := haproxycheck.BinaryVersion(ctx, bin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?i)HA-?Proxy version (\d+)\.(\d+)`).FindStringSubmatch(r.Output)
-	if m == nil {
-		t.Fatalf("cannot read the version from %s -v:\n%s", bin, r.Output)
+	v, ok := haproxyver.Parse(reported)
+	if !ok {
+		t.Fatalf("cannot read the version %q of %s", reported, bin)
 	}
-	major, _ = strconv.Atoi(m[1])
-	minor, _ = strconv.Atoi(m[2])
-	return major, minor
+	return v
 }
 
 // WriteCert writes dir/<id>.pem: a fresh self-signed certificate for

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/lbconf/lbconf/haproxyver"
 )
 
 func TestParseMessages(t *testing.T) {
@@ -72,7 +74,7 @@ func TestCheck(t *testing.T) {
 	if !found {
 		t.Errorf("no alert for %s:11:\n%s", bad, r.Output)
 	}
-	if major, minor := Version(t); major < 1 || (major == 1 && minor < 8) {
-		t.Errorf("Version = %d.%d", major, minor)
+	if v := Version(t); v.Less(haproxyver.Version{Major: 1, Minor: 8}) {
+		t.Errorf("Version = %s", v)
 	}
 }
