@@ -20,7 +20,10 @@ import (
 // server gets the client's bytes as they are, even when they look like a
 // PROXY header. EnableRepeaterMode "on" (accept-proxy) requires clients to
 // send a PROXY header and passes the address it claims on to the server;
-// a client without one is refused.
+// a client without one is refused. A whitelist on a repeater listener is
+// checked against the real peer (the proxy in front), not the claimed
+// address: `tcp-request connection` rules run before the PROXY header is
+// read.
 func TestTCPListeners(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -33,11 +36,15 @@ func TestTCPListeners(t *testing.T) {
 		{"plain", model.Off, model.Off},
 		{"source_ip", model.On, model.Off},
 		{"repeater", model.On, model.On},
+		{"repeater_acl", model.On, model.On},
 	} {
 		b := newTCPBackend(t, "echo_"+c.name)
 		backends[c.name] = b
 		l := tcpListener(c.name, server(b.port, 1))
 		l.EnableSourceIp, l.EnableRepeaterMode = c.sourceIP, c.repeater
+		if c.name == "repeater_acl" {
+			l.AclWhiteList = []string{"127.0.0.3"}
+		}
 		ls = append(ls, l)
 	}
 	lb := e.start(model.Listeners{TcpListeners: ls})
@@ -98,6 +105,22 @@ func TestTCPListeners(t *testing.T) {
 		want := proxyHeader{Version: 1, Proto: "TCP4", SrcIP: "127.0.0.77", SrcPort: 4444, DstIP: "127.0.0.88", DstPort: 5555}
 		if rec.Proxy == nil || *rec.Proxy != want || rec.First != "ping" {
 			t.Errorf("server got PROXY %+v and first line %q; want %+v and \"ping\"", rec.Proxy, rec.First, want)
+		}
+	})
+	t.Run("repeater-whitelist-checks-the-real-peer", func(t *testing.T) {
+		// The proxy in front (127.0.0.3) is listed: any client it claims
+		// passes.
+		got, _, err := tcpExchange(lb.addr("repeater_acl"), "127.0.0.3", claimed, "x")
+		if err != nil || len(got) != 1 || got[0] != "echo_repeater_acl x" {
+			t.Errorf("listed peer claiming an unlisted client: %q (%v); want served", got, err)
+		}
+		// An unlisted peer is refused even when it claims a listed client.
+		if rej, err := tcpRefused(lb.addr("repeater_acl"), "127.0.0.2"); err != nil || !rej {
+			t.Errorf("unlisted peer: refused = %v (%v); want refused", rej, err)
+		}
+		got, _, err = tcpExchange(lb.addr("repeater_acl"), "127.0.0.2", "PROXY TCP4 127.0.0.3 127.0.0.88 4444 5555\r\n", "x")
+		if err == nil {
+			t.Errorf("unlisted peer claiming the listed address was served: %q", got)
 		}
 	})
 	t.Run("repeater-refuses-clients-without-header", func(t *testing.T) {
