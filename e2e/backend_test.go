@@ -48,7 +48,7 @@ func (r seenRequest) headerValues(name string) []string {
 // names itself in every answer. Paths:
 //
 //	checkPath      answers checkStatus (200 unless set)
-//	/slow          waits until release is closed (or the request ends)
+//	/slow          waits until releaseSlow (or the end of the request)
 //	/sleep?ms=N    waits N milliseconds (or until the request ends)
 //	/cacheable/... answers with "Cache-Control: public, max-age=60"
 //	anything else  answers 200 at once
@@ -76,8 +76,8 @@ type httpBackend struct {
 	srv *httptest.Server
 }
 
-// newHTTPBackend starts a backend; checkPath is the health check path ("/"
-// when the listener has no check: checks are then ignored in records).
+// newHTTPBackend starts a backend; checkPath is the listener's health check
+// URI, or "" when it has none (haproxy then only checks that it connects).
 func newHTTPBackend(t *testing.T, name, checkPath string) *httpBackend {
 	t.Helper()
 	b := &httpBackend{name: name, checkPath: checkPath, gate: make(chan struct{}), arrived: make(chan seenRequest, 1024)}

@@ -241,7 +241,7 @@ type timerCase struct {
 	keepActive bool
 }
 
-func (c timerCase) run(t *testing.T, lb *lb) {
+func (c timerCase) run(t *testing.T, lb *balancer) {
 	addr, key := lb.addr("timer_"+c.name), "tk_"+c.name
 	r := mustDo(t, addr, request{})
 	home, val := r.backend(), mustSetCookie(t, r, key)

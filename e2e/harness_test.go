@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -59,8 +60,8 @@ func newEnv(t *testing.T) *env {
 	return &env{t: t, bin: bin, dir: dir, certDir: certDir}
 }
 
-// lb is a running haproxy serving a compiled config.
-type lb struct {
+// balancer is a running haproxy serving a compiled config.
+type balancer struct {
 	srv *haproxytest.Server
 	// cfg is the config haproxy runs.
 	cfg []byte
@@ -69,7 +70,7 @@ type lb struct {
 }
 
 // addr returns 127.0.0.1:port of a listener.
-func (l *lb) addr(name string) string {
+func (l *balancer) addr(name string) string {
 	p, ok := l.ports[name]
 	if !ok {
 		panic("e2e: no listener " + name)
@@ -78,7 +79,7 @@ func (l *lb) addr(name string) string {
 }
 
 // port returns the port of a listener.
-func (l *lb) port(name string) int { return l.ports[name] }
+func (l *balancer) port(name string) int { return l.ports[name] }
 
 // startOptions tune env.start.
 type startOptions struct {
@@ -93,12 +94,14 @@ type startOptions struct {
 // listener accepts connections. A port that turns out to be taken is
 // replaced and everything is done again (a few times at most). The caller's
 // listeners are not modified.
-func (e *env) start(l model.Listeners, opts ...startOptions) *lb {
+func (e *env) start(l model.Listeners, opts ...startOptions) *balancer {
 	e.t.Helper()
 	var o startOptions
 	if len(opts) > 0 {
 		o = opts[0]
 	}
+	l.HttpListeners = slices.Clone(l.HttpListeners)
+	l.TcpListeners = slices.Clone(l.TcpListeners)
 	var last error
 	for attempt := 1; attempt <= startAttempts; attempt++ {
 		ports, err := assignPorts(&l)
@@ -127,7 +130,7 @@ func (e *env) start(l model.Listeners, opts ...startOptions) *lb {
 			SysProcAttr: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
 		})
 		if err == nil {
-			return &lb{srv: srv, cfg: cfg, ports: ports}
+			return &balancer{srv: srv, cfg: cfg, ports: ports}
 		}
 		last = err
 		var se *haproxytest.StartError
