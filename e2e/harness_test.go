@@ -5,6 +5,7 @@ package e2e
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
@@ -67,6 +69,26 @@ type balancer struct {
 	cfg []byte
 	// ports maps listener names to the ports they were given.
 	ports map[string]int
+	// socket is the admin stats socket of the test prelude.
+	socket string
+}
+
+// admin sends one command to haproxy's stats socket and returns the answer.
+func (l *balancer) admin(cmd string) (string, error) {
+	c, err := net.DialTimeout("unix", l.socket, 2*time.Second)
+	if err != nil {
+		return "", fmt.Errorf("stats socket: %w", err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(c, cmd+"\n"); err != nil {
+		return "", fmt.Errorf("stats socket: sending %q: %w", cmd, err)
+	}
+	b, err := io.ReadAll(c)
+	if err != nil {
+		return "", fmt.Errorf("stats socket: answer to %q: %w", cmd, err)
+	}
+	return string(b), nil
 }
 
 // addr returns 127.0.0.1:port of a listener.
@@ -121,16 +143,17 @@ func (e *env) start(l model.Listeners, opts ...startOptions) *balancer {
 		for _, p := range ports {
 			addrs = append(addrs, "127.0.0.1:"+strconv.Itoa(p))
 		}
+		socket := filepath.Join(e.dir, "admin.sock")
 		srv, err := haproxytest.Serve(e.t, haproxytest.ServeOptions{
 			Binary:      e.bin,
 			Config:      cfg,
 			Dir:         e.dir,
 			Addrs:       addrs,
-			StatsSocket: filepath.Join(e.dir, "admin.sock"),
+			StatsSocket: socket,
 			SysProcAttr: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
 		})
 		if err == nil {
-			return &balancer{srv: srv, cfg: cfg, ports: ports}
+			return &balancer{srv: srv, cfg: cfg, ports: ports, socket: socket}
 		}
 		last = err
 		var se *haproxytest.StartError

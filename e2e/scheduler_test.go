@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -48,6 +49,8 @@ func countBackends(t *testing.T, addr string, n, workers int, req request) map[s
 
 // TestSchedulerWeights: roundrobin and static-rr spread requests in
 // proportion to the servers' Weight (1 and 3: about 100 and 300 of 400).
+// What sets static-rr apart is that its weights are static: haproxy's
+// runtime API refuses to change them, while roundrobin's can be.
 func TestSchedulerWeights(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -63,6 +66,19 @@ func TestSchedulerWeights(t *testing.T) {
 	lb := e.start(model.Listeners{HttpListeners: ls})
 
 	for _, l := range ls {
+		t.Run(l.Scheduler+"/runtime-weight", func(t *testing.T) {
+			cmd := fmt.Sprintf("set weight %s-abk/%s 2", l.ListenerName, serverName(light.port))
+			ans, err := lb.admin(cmd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if refusedChange := strings.Contains(ans, "static"); refusedChange != (l.Scheduler == "static-rr") {
+				t.Errorf("%q answered %q: weight change refused = %v, want %v", cmd, ans, refusedChange, l.Scheduler == "static-rr")
+			}
+			if _, err := lb.admin(fmt.Sprintf("set weight %s-abk/%s 1", l.ListenerName, serverName(light.port))); err != nil {
+				t.Fatal(err)
+			}
+		})
 		t.Run(l.Scheduler, func(t *testing.T) {
 			counts := countBackends(t, lb.addr(l.ListenerName), 400, 4, request{})
 			// Exact smooth weighting gives 100/300; allow ±20%.
