@@ -45,6 +45,7 @@ var catalogue = []finding.Rule{
 	{Name: "no-backend-servers", Severity: finding.Warning, Summary: "a listener without BackendServer answers every request with an error"},
 	{Name: "stats-port", Severity: finding.Warning, Summary: "port 1081 is the instance's status page"},
 	{Name: "maxconn-over-global", Severity: finding.Warning, Summary: "a listener MaxConn above the global maxconn 150000 cannot be reached"},
+	{Name: "repeater-whitelist", Severity: finding.Warning, Summary: "with EnableRepeaterMode on, AclWhiteList is checked against the relay that sends the PROXY header, not the original clients"},
 	{Name: "cookie-with-source", Severity: finding.Warning, Summary: "Scheduler source already pins clients; SessionPersistence on top is redundant or conflicting"},
 }
 

@@ -122,6 +122,10 @@ func (c *checker) run(l *model.Listeners) {
 			c.add(ptr+"/EnableRepeaterMode", "repeater-needs-source-ip",
 				`EnableRepeaterMode "on" requires EnableSourceIp "on": a relay must pass the client address on to the servers`)
 		}
+		if t.EnableRepeaterMode == model.On && len(t.AclWhiteList) > 0 {
+			c.add(ptr+"/AclWhiteList", "repeater-whitelist",
+				"with EnableRepeaterMode on, HAProxy checks AclWhiteList against the relay that connects and sends the PROXY header, not against the client addresses it carries: list the relays' addresses")
+		}
 	}
 }
 
