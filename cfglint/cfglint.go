@@ -38,7 +38,7 @@ const (
 )
 
 // catalogue lists the rules in the order `lbconf rules` prints them.
-var catalogue = []finding.Rule{
+var catalogue = finding.Catalogue{
 	{Name: RuleUnknownDirective, Severity: finding.Error, Summary: "every line must be a directive the parser knows in its section, with arguments it can read"},
 	{Name: RuleUnknownOption, Severity: finding.Error, Summary: "bind and server lines may carry only options HAProxy knows (the parser drops others silently)"},
 	{Name: RuleArguments, Severity: finding.Error, Summary: "single-value directives (maxconn, mode, timeout ..., default_backend ...) take one argument (the parser ignores extra ones silently)"},
@@ -57,21 +57,7 @@ var catalogue = []finding.Rule{
 
 // Rules returns the catalogue of haproxy.cfg rules (Input "cfg").
 func Rules() []finding.Rule {
-	out := make([]finding.Rule, len(catalogue))
-	for i, r := range catalogue {
-		r.Input = "cfg"
-		out[i] = r
-	}
-	return out
-}
-
-func severityOf(rule string) finding.Severity {
-	for _, r := range catalogue {
-		if r.Name == rule {
-			return r.Severity
-		}
-	}
-	return finding.Error
+	return catalogue.WithInput("cfg")
 }
 
 // DefaultTarget is the HAProxy version checked against when Lint is given
@@ -114,7 +100,7 @@ type linter struct {
 
 func (l *linter) add(rule string, line, col int, format string, args ...any) {
 	l.out = append(l.out, finding.Finding{
-		File: l.file, Line: line, Col: col, Severity: severityOf(rule), Rule: rule,
+		File: l.file, Line: line, Col: col, Severity: catalogue.Severity(rule), Rule: rule,
 		Message: fmt.Sprintf(format, args...),
 	})
 }

@@ -128,7 +128,7 @@ func TestRulesCatalogue(t *testing.T) {
 		}
 		seen[r.Name] = true
 	}
-	if severityOf(RuleTimeouts) != finding.Warning || severityOf(RuleDuplicateBind) != finding.Error {
+	if catalogue.Severity(RuleTimeouts) != finding.Warning || catalogue.Severity(RuleDuplicateBind) != finding.Error {
 		t.Error("severities")
 	}
 }

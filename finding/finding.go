@@ -119,3 +119,28 @@ type Rule struct {
 	// Summary is a one-line explanation.
 	Summary string `json:"summary"`
 }
+
+// Catalogue is a list of rules, as a checking package declares them.
+type Catalogue []Rule
+
+// Severity returns the severity of the named rule; a name the catalogue
+// does not hold is an Error.
+func (c Catalogue) Severity(name string) Severity {
+	for _, r := range c {
+		if r.Name == name {
+			return r.Severity
+		}
+	}
+	return Error
+}
+
+// WithInput returns a copy of the catalogue whose rules say they check
+// input ("listeners" or "cfg").
+func (c Catalogue) WithInput(input string) []Rule {
+	out := make([]Rule, len(c))
+	for i, r := range c {
+		r.Input = input
+		out[i] = r
+	}
+	return out
+}

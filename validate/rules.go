@@ -7,7 +7,7 @@ import (
 
 // catalogue lists every rule of listener documents, in the order
 // `lbconf rules` prints them. Summaries say what is allowed.
-var catalogue = []finding.Rule{
+var catalogue = finding.Catalogue{
 	// Decoding.
 	{Name: model.RuleSyntax, Severity: finding.Error, Summary: "the file must be well-formed JSON or YAML"},
 	{Name: model.RuleUnknownField, Severity: finding.Error, Summary: "only the API's field names are allowed (did-you-mean hints for typos)"},
@@ -51,20 +51,5 @@ var catalogue = []finding.Rule{
 
 // Rules returns the catalogue of listener-document rules.
 func Rules() []finding.Rule {
-	out := make([]finding.Rule, len(catalogue))
-	for i, r := range catalogue {
-		r.Input = "listeners"
-		out[i] = r
-	}
-	return out
-}
-
-// severityOf returns the severity of a rule in the catalogue.
-func severityOf(rule string) finding.Severity {
-	for _, r := range catalogue {
-		if r.Name == rule {
-			return r.Severity
-		}
-	}
-	return finding.Error
+	return catalogue.WithInput("listeners")
 }

@@ -62,7 +62,7 @@ type checker struct {
 
 // add reports rule at the listeners-relative pointer ptr.
 func (c *checker) add(ptr, rule, msg string) {
-	f := finding.Finding{Severity: severityOf(rule), Rule: rule, Message: msg, Pointer: ptr}
+	f := finding.Finding{Severity: catalogue.Severity(rule), Rule: rule, Message: msg, Pointer: ptr}
 	if c.doc != nil {
 		f.Pointer = c.doc.Base + ptr
 		pos := c.doc.Position(f.Pointer)

@@ -1,0 +1,44 @@
+package finding
+
+import "testing"
+
+func TestCatalogue(t *testing.T) {
+	c := Catalogue{{Name: "a", Severity: Warning}, {Name: "b", Severity: Error}}
+	if c.Severity("a") != Warning || c.Severity("b") != Error || c.Severity("zzz") != Error {
+		t.Error("Severity is wrong")
+	}
+	rules := c.WithInput("cfg")
+	if rules[0].Input != "cfg" || rules[1].Input != "cfg" || c[0].Input != "" {
+		t.Errorf("WithInput: %+v (catalogue %+v)", rules, c)
+	}
+}
+
+func TestSortAndString(t *testing.T) {
+	fs := []Finding{
+		{File: "b", Line: 1, Col: 1, Rule: "r"},
+		{File: "a", Line: 2, Col: 1, Rule: "r"},
+		{File: "a", Line: 1, Col: 5, Rule: "r", Severity: Warning, Message: "m", Pointer: "/x"},
+		{File: "a", Line: 1, Col: 2, Rule: "r"},
+	}
+	Sort(fs)
+	got := ""
+	for _, f := range fs {
+		got += f.File + ":" + string(rune('0'+f.Line)) + ":" + string(rune('0'+f.Col)) + " "
+	}
+	if got != "a:1:2 a:1:5 a:2:1 b:1:1 " {
+		t.Errorf("order %s", got)
+	}
+	if s := fs[1].String(); s != "a:1:5: warning r: m (/x)" {
+		t.Errorf("String() = %q", s)
+	}
+	if !HasErrors(fs) || HasErrors(fs[1:2]) {
+		t.Error("HasErrors is wrong")
+	}
+	var s Severity
+	if err := s.UnmarshalText([]byte("warning")); err != nil || s != Warning {
+		t.Error("UnmarshalText")
+	}
+	if err := s.UnmarshalText([]byte("fatal")); err == nil {
+		t.Error("UnmarshalText accepted fatal")
+	}
+}
