@@ -45,6 +45,13 @@ import (
 // Rule is the rule name of the findings made from haproxy's messages.
 const Rule = "haproxy-check"
 
+// Rules returns the catalogue entry of Rule. Its findings are errors when
+// haproxy refuses the config and warnings otherwise.
+func Rules() []finding.Rule {
+	return []finding.Rule{{Name: Rule, Severity: finding.Error, Input: "cfg",
+		Summary: "the local haproxy's own check (haproxy -c, run by push): its alerts are errors, its warnings warnings"}}
+}
+
 // BinaryEnv names an environment variable that, when set, is the path of
 // the haproxy binary to use instead of searching for one.
 const BinaryEnv = "LBCONF_HAPROXY"

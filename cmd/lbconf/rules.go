@@ -9,14 +9,16 @@ import (
 
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycheck"
 	"github.com/lbconf/lbconf/validate"
 )
 
 // allRules is the whole catalogue: listener-document rules, the compiler's
-// own, then cfg rules.
+// own, cfg rules, and push's haproxy -c check.
 func allRules() []finding.Rule {
 	rules := append(validate.Rules(), compiler.Rules()...)
-	return append(rules, configRules()...)
+	rules = append(rules, configRules()...)
+	return append(rules, haproxycheck.Rules()...)
 }
 
 func rulesCommand() *cli.Command {
