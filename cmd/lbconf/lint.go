@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/lbconf/lbconf/cfglint"
+	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/model"
@@ -37,7 +40,7 @@ func lintCommand() *cli.Command {
 				return usageErr("lint needs at least one PATH (a listener JSON/YAML file, a .cfg file, or - for standard input)")
 			}
 			target := c.String("target")
-			if err := checkTarget(target); err != nil {
+			if _, err := haproxyver.ParseTarget(target); err != nil {
 				return usageErr("--target: %v", err)
 			}
 			var all []finding.Finding
@@ -82,7 +85,7 @@ func lintPath(path string, stdin io.Reader, target string) ([]finding.Finding, e
 		return nil, err
 	}
 	if isConfigPath(path, data) {
-		return lintConfig(path, data, target)
+		return cfglint.Lint(path, data, target)
 	}
 	doc, err := model.Decode(path, data)
 	if err != nil {
@@ -92,8 +95,8 @@ func lintPath(path string, stdin io.Reader, target string) ([]finding.Finding, e
 }
 
 // isConfigPath tells haproxy.cfg input from listener documents: by the .cfg
-// extension, or for other names by content that does not start like JSON or
-// YAML listener documents but like a config section.
+// or .conf extension, or for other names (standard input) by a first word
+// that opens a config section.
 func isConfigPath(path string, data []byte) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".cfg", ".conf":
@@ -101,16 +104,16 @@ func isConfigPath(path string, data []byte) bool {
 	case ".json", ".yaml", ".yml":
 		return false
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
-			continue
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
 		}
-		switch f[0] {
-		case "global", "defaults", "frontend", "backend", "listen":
-			return true
+		if words := cfgtext.Fields(string(line)); len(words) > 0 {
+			return cfgtext.IsSectionKeyword(words[0])
 		}
-		return false
 	}
 	return false
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxycheck"
@@ -17,7 +18,7 @@ import (
 // own, cfg rules, and push's haproxy -c check.
 func allRules() []finding.Rule {
 	rules := append(validate.Rules(), compiler.Rules()...)
-	rules = append(rules, configRules()...)
+	rules = append(rules, cfglint.Rules()...)
 	return append(rules, haproxycheck.Rules()...)
 }
 
