@@ -153,3 +153,15 @@ func TestCompileOutputFlagAfterPath(t *testing.T) {
 		t.Errorf("output file: %v %q", err, b)
 	}
 }
+
+func TestLintConfigFromStdin(t *testing.T) {
+	cfg := "# comment\n\nglobal\n    nbproc 1\n"
+	code, out, _ := runCLI(t, cfg, "lint", "--target", "2.6", "-")
+	if code != 1 || !strings.Contains(out, "-:4:") || !strings.Contains(out, "cfg-target") {
+		t.Errorf("exit %d, output %q: want a cfg-target error on line 4", code, out)
+	}
+	code, out, _ = runCLI(t, `{"HttpListeners": [], "TcpListeners": []}`, "lint", "-")
+	if code != 0 || out != "" {
+		t.Errorf("JSON on stdin: exit %d, output %q", code, out)
+	}
+}
