@@ -302,9 +302,21 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 // unmapper returns a function that replaces the temporary paths in
 // haproxy's text with the original ones.
 func (p *preparer) unmapper(cfgPath, file string) func(string) string {
+	// A strings.Replacer tries its pairs in the order given, not longest
+	// first, and standin-1 is a prefix of standin-10: longer paths go first.
+	subs := make([]string, 0, len(p.back))
+	for sub := range p.back {
+		subs = append(subs, sub)
+	}
+	sort.Slice(subs, func(i, j int) bool {
+		if len(subs[i]) != len(subs[j]) {
+			return len(subs[i]) > len(subs[j])
+		}
+		return subs[i] < subs[j]
+	})
 	pairs := []string{cfgPath, file}
-	for sub, orig := range p.back {
-		pairs = append(pairs, sub, orig)
+	for _, sub := range subs {
+		pairs = append(pairs, sub, p.back[sub])
 	}
 	pairs = append(pairs, p.dir, "(temporary directory)")
 	r := strings.NewReplacer(pairs...)

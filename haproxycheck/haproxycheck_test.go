@@ -3,6 +3,7 @@ package haproxycheck
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -201,5 +202,23 @@ func TestFindEnv(t *testing.T) {
 		t.Errorf("Find() = %s with an empty PATH", p)
 	case !errors.Is(err, ErrNoBinary):
 		t.Errorf("err = %v, want ErrNoBinary", err)
+	}
+}
+
+// TestUnmapperPrefixes checks that a stand-in path that is a prefix of
+// another (standin-1, standin-10) does not garble the longer one.
+func TestUnmapperPrefixes(t *testing.T) {
+	p := &preparer{dir: "/tmp/lbconf-check-x", back: map[string]string{}}
+	for i := 1; i <= 12; i++ {
+		p.back[fmt.Sprintf("%s/standin-%d", p.dir, i)] = fmt.Sprintf("/etc/haproxy/f%d.map", i)
+	}
+	unmap := p.unmapper(p.dir+"/haproxy.cfg", "x.cfg")
+	// Replacer order used to follow map iteration: try several times.
+	for range 20 {
+		got := unmap("cannot open /tmp/lbconf-check-x/standin-10 and /tmp/lbconf-check-x/standin-1 in /tmp/lbconf-check-x/haproxy.cfg")
+		want := "cannot open /etc/haproxy/f10.map and /etc/haproxy/f1.map in x.cfg"
+		if got != want {
+			t.Fatalf("unmap = %q, want %q", got, want)
+		}
 	}
 }
