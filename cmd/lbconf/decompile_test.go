@@ -50,9 +50,10 @@ func TestDecompileCommand(t *testing.T) {
 		}
 	})
 	t.Run("strict without losses, stdin, -o", func(t *testing.T) {
-		sample, err := os.ReadFile("../../../shared/reference/documented-custom-config.cfg")
+		// The repository's copy of shared/reference/documented-custom-config.cfg.
+		sample, err := os.ReadFile("../../testdata/compile/documented-custom-config.cfg")
 		if err != nil {
-			t.Skip(err)
+			t.Fatal(err)
 		}
 		dest := filepath.Join(t.TempDir(), "out.json")
 		code, out, errOut := runCLI(t, string(sample), "decompile", "--strict", "-o", dest, "-")
