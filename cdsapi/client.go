@@ -253,7 +253,7 @@ func (c *Client) attempt(ctx context.Context, method, action string, params url.
 		resp.Body.Close()
 	}
 	if err != nil {
-		err = c.transportError(ctx, actx, method, action, stripURL(err), sent.Load())
+		err = c.transportError(ctx, actx, method, action, scrubError(stripURL(err), scrub), sent.Load())
 		c.debugf("%v", err)
 		return nil, method == http.MethodGet && ctx.Err() == nil, err
 	}
@@ -338,6 +338,17 @@ func stripURL(err error) error {
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
 		return urlErr.Err
+	}
+	return err
+}
+
+// scrubError returns err, or, when its text holds what scrub removes (a
+// server that answered with the request line, say, which net/http quotes),
+// a plain error with the scrubbed text: the chain is dropped, since its
+// texts hold the secret.
+func scrubError(err error, scrub func(string) string) error {
+	if text := err.Error(); scrub(text) != text {
+		return errors.New(scrub(text))
 	}
 	return err
 }

@@ -1,6 +1,7 @@
 package cdsapi_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -250,6 +251,38 @@ func TestSecretsNeverLeak(t *testing.T) {
 	ln.Close()
 	_, err = newClient(closedURL, l.secret).DescribeLoadBalancers(ctx, cdsapi.DescribeLoadBalancersRequest{})
 	l.addErr(err)
+
+	// 4. Not an HTTP server: it sends the request line back, which
+	// net/http quotes in its "malformed HTTP" error.
+	raw, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	go func() {
+		for {
+			conn, err := raw.Accept()
+			if err != nil {
+				return
+			}
+			line, _ := bufio.NewReader(conn).ReadString('\n')
+			if _, target, ok := strings.Cut(line, " "); ok {
+				if u, err := url.Parse(strings.Fields(target)[0]); err == nil {
+					l.addSig(u.Query().Get("Signature"))
+				}
+			}
+			_, _ = io.WriteString(conn, line)
+			conn.Close()
+		}
+	}()
+	notHTTP := newClient("http://"+raw.Addr().String(), l.secret)
+	_, err = notHTTP.DescribeLoadBalancers(ctx, cdsapi.DescribeLoadBalancersRequest{})
+	l.addErr(err)
+	_, err = notHTTP.ModifyHaproxyCustomConfig(ctx, basicUuid, "x")
+	l.addErr(err)
+	if !errors.Is(err, cdsapi.ErrOutcomeUnknown) {
+		t.Errorf("POST answered with garbage: err = %v, want ErrOutcomeUnknown", err)
+	}
 
 	l.verify(t, accessKeyID)
 }
