@@ -122,6 +122,11 @@ func Decompile(text []byte, opts Options) (*model.Listeners, []Loss, error) {
 		return nil, nil, fmt.Errorf("decompile: %w", err)
 	}
 	d := &decompiler{opts: opts.withDefaults(), file: f}
+	for _, s := range f.Sections {
+		if s.Kind == "defaults" {
+			d.lastDefaults = s
+		}
+	}
 	l := d.run()
 	sort.SliceStable(d.losses, func(i, j int) bool {
 		a, b := d.losses[i], d.losses[j]
@@ -135,9 +140,12 @@ func Decompile(text []byte, opts Options) (*model.Listeners, []Loss, error) {
 
 // decompiler holds the state of one Decompile call.
 type decompiler struct {
-	opts   Options
-	file   *cfgparse.File
-	losses []Loss
+	opts Options
+	file *cfgparse.File
+	// lastDefaults is the file's last defaults section (nil when there is
+	// none): the one that applies to every listener compile writes.
+	lastDefaults *cfgparse.Section
+	losses       []Loss
 }
 
 // run classifies the sections and builds the listeners.
@@ -249,13 +257,7 @@ func (d *decompiler) header(s *cfgparse.Section) {
 			Reason: "has no equivalent in the listener model (compile writes `" + s.Kind + " " + s.Name + "`)",
 		})
 	}
-	var last *cfgparse.Section
-	for _, x := range d.file.Sections {
-		if x.Kind == "defaults" {
-			last = x
-		}
-	}
-	if s.Defaults != last {
+	if last := d.lastDefaults; s.Defaults != last {
 		from := "no defaults section"
 		if s.Defaults != nil {
 			from = fmt.Sprintf("the defaults section at line %d", s.Defaults.Header.Num)
