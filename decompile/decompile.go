@@ -121,6 +121,13 @@ func Decompile(text []byte, opts Options) (*model.Listeners, []Loss, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("decompile: %w", err)
 	}
+	l, losses := FromFile(f, opts)
+	return l, losses, nil
+}
+
+// FromFile is Decompile for a config already parsed with cfgparse.Parse,
+// for callers that read the file's sections themselves too.
+func FromFile(f *cfgparse.File, opts Options) (*model.Listeners, []Loss) {
 	d := &decompiler{opts: opts.withDefaults(), file: f}
 	for _, s := range f.Sections {
 		if s.Kind == "defaults" {
@@ -135,7 +142,7 @@ func Decompile(text []byte, opts Options) (*model.Listeners, []Loss, error) {
 		}
 		return a.Col < b.Col
 	})
-	return l, d.losses, nil
+	return l, d.losses
 }
 
 // decompiler holds the state of one Decompile call.

@@ -83,15 +83,14 @@ func isCfg(name string, data []byte) bool {
 }
 
 func loadCfg(name string, data []byte, opts decompile.Options) (*Document, error) {
-	l, losses, err := decompile.Decompile(data, opts)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	d := &Document{Name: name, Format: FormatCfg, Listeners: l, Losses: losses}
+	// Parsed once: decompile reads the listeners, the loop below the
+	// sections of the losses and the prelude.
 	f, err := cfgparse.Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: decompile: %w", name, err)
 	}
+	l, losses := decompile.FromFile(f, opts)
+	d := &Document{Name: name, Format: FormatCfg, Listeners: l, Losses: losses}
 	byHeader := map[int]*cfgparse.Section{}
 	for _, s := range f.Sections {
 		byHeader[s.Header.Num] = s
