@@ -247,7 +247,7 @@ func (c *Client) DescribeLoadBalancerStrategysRaw(ctx context.Context, instanceU
 // sent as [] (the API requires HttpListeners even when empty), as are empty
 // AclWhiteList, CertificateIds and BackendServer lists.
 func (c *Client) ModifyLoadBalancerStrategys(ctx context.Context, instanceUuid string, l model.Listeners) (TaskResult, error) {
-	return c.postStrategies(ctx, ActionModifyLoadBalancerStrategys, instanceUuid, l)
+	return c.post(ctx, ActionModifyLoadBalancerStrategys, instanceUuid, StrategiesRequest{InstanceUuid: instanceUuid, Listeners: withEmptyLists(l)})
 }
 
 // AddLoadBalancerStrategys adds the listeners of l to those of an instance
@@ -255,7 +255,7 @@ func (c *Client) ModifyLoadBalancerStrategys(ctx context.Context, instanceUuid s
 // strategies (IsCustomConf 0). Lists are sent as for
 // [Client.ModifyLoadBalancerStrategys].
 func (c *Client) AddLoadBalancerStrategys(ctx context.Context, instanceUuid string, l model.Listeners) (TaskResult, error) {
-	return c.postStrategies(ctx, ActionAddLoadBalancerStrategys, instanceUuid, l)
+	return c.post(ctx, ActionAddLoadBalancerStrategys, instanceUuid, StrategiesRequest{InstanceUuid: instanceUuid, Listeners: withEmptyLists(l)})
 }
 
 // DescribeHaproxyCustomConfig returns the advanced (custom) haproxy.cfg of
@@ -275,15 +275,7 @@ func (c *Client) DescribeHaproxyCustomConfig(ctx context.Context, instanceUuid s
 // ModifyHaproxyCustomConfig sets the whole haproxy.cfg of an instance and
 // switches it to the advanced config (IsCustomConf 1).
 func (c *Client) ModifyHaproxyCustomConfig(ctx context.Context, instanceUuid, configs string) (TaskResult, error) {
-	if err := checkUuid(ActionModifyHaproxyCustomConfig, instanceUuid); err != nil {
-		return TaskResult{}, err
-	}
-	body := CustomConfigRequest{InstanceUuid: instanceUuid, Configs: configs}
-	env, err := c.call(ctx, http.MethodPost, ActionModifyHaproxyCustomConfig, nil, body)
-	if err != nil {
-		return TaskResult{}, err
-	}
-	return TaskResult{TaskId: string(env.TaskId), Message: env.Message}, nil
+	return c.post(ctx, ActionModifyHaproxyCustomConfig, instanceUuid, CustomConfigRequest{InstanceUuid: instanceUuid, Configs: configs})
 }
 
 // DescribeLBInstanceListeners lists the listeners an instance runs.
@@ -312,11 +304,12 @@ func (c *Client) getByInstance(ctx context.Context, action, instanceUuid string)
 	return c.call(ctx, http.MethodGet, action, url.Values{"InstanceUuid": {instanceUuid}}, nil)
 }
 
-func (c *Client) postStrategies(ctx context.Context, action, instanceUuid string, l model.Listeners) (TaskResult, error) {
+// post sends the JSON body of a change to an instance and returns the task
+// the API queued.
+func (c *Client) post(ctx context.Context, action, instanceUuid string, body any) (TaskResult, error) {
 	if err := checkUuid(action, instanceUuid); err != nil {
 		return TaskResult{}, err
 	}
-	body := StrategiesRequest{InstanceUuid: instanceUuid, Listeners: withEmptyLists(l)}
 	env, err := c.call(ctx, http.MethodPost, action, nil, body)
 	if err != nil {
 		return TaskResult{}, err
