@@ -78,7 +78,7 @@ func Compare(a, b *Document) *Result {
 	na, nb := decompile.Normalize(a.Listeners), decompile.Normalize(b.Listeners)
 	namesKnown := a.Format != FormatCfg && b.Format != FormatCfg
 	r.listeners(viewsOf(na, a.Listeners), viewsOf(nb, b.Listeners), namesKnown)
-	r.lines(KindExtra, extraLines(a), extraLines(b))
+	r.lines(KindExtra, a.extra, b.extra)
 	if a.Format == FormatCfg && b.Format == FormatCfg {
 		r.lines(KindPrelude, a.prelude, b.prelude)
 	}
@@ -256,8 +256,8 @@ func (r *Result) acl(a, b view) {
 }
 
 // setDiff returns the entries of a missing from b and of b missing from a
-// (as written), comparing by key, counting repeats.
-func setDiff(a, b []string, key func(string) string) (removed, added []string) {
+// (as written, in their order), comparing by key, counting repeats.
+func setDiff[T any](a, b []T, key func(T) string) (removed, added []T) {
 	count := map[string]int{}
 	for _, x := range b {
 		count[key(x)]++
@@ -435,32 +435,13 @@ func (r *Result) httpchk(a, b view) {
 	}
 }
 
-// extraLines returns what a cfg holds beyond the listener model, as lines.
-func extraLines(d *Document) []preludeLine { return d.extra }
-
 // lines compares two lists of lines as multisets per section.
 func (r *Result) lines(kind string, a, b []preludeLine) {
-	key := func(p preludeLine) string { return p.section + "\x00" + p.text }
-	count := map[string]int{}
-	for _, p := range b {
-		count[key(p)]++
-	}
-	for _, p := range a {
-		if count[key(p)] > 0 {
-			count[key(p)]--
-			continue
-		}
+	removed, added := setDiff(a, b, func(p preludeLine) string { return p.section + "\x00" + p.text })
+	for _, p := range removed {
 		r.add(Change{Op: OpRemove, Kind: kind, Listener: p.section, Old: p.text, Line: p.line})
 	}
-	count = map[string]int{}
-	for _, p := range a {
-		count[key(p)]++
-	}
-	for _, p := range b {
-		if count[key(p)] > 0 {
-			count[key(p)]--
-			continue
-		}
+	for _, p := range added {
 		r.add(Change{Op: OpAdd, Kind: kind, Listener: p.section, New: p.text, Line: p.line})
 	}
 }
