@@ -380,8 +380,10 @@ func TestCloseAbandonsDelays(t *testing.T) {
 		c, _ := cdsapi.NewClient(srv.Credentials(), cdsapi.Options{Endpoint: srv.URL, MaxAttempts: 1})
 		_, _ = c.DescribeLoadBalancers(t.Context(), cdsapi.DescribeLoadBalancersRequest{})
 	}()
-	for len(srv.Requests()) == 0 {
-		time.Sleep(5 * time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); len(srv.Requests()) == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the request never arrived")
+		}
 	}
 	start := time.Now()
 	srv.Close()
