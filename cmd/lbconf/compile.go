@@ -82,7 +82,9 @@ func compileAction(c *cli.Context) error {
 		opts.Base, opts.BaseName = data, base
 	}
 
-	doc, err := decodeListenersFile(path, c.App.Reader)
+	// Errors are about the input itself (missing, unreadable, empty,
+	// binary); problems inside it are the document's findings.
+	doc, err := model.DecodeFile(path, c.App.Reader)
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
@@ -133,13 +135,6 @@ func statsAuth(c *cli.Context) (value, from string) {
 		return c.String("stats-auth"), "--stats-auth"
 	}
 	return os.Getenv(statsAuthEnv), statsAuthEnv
-}
-
-// decodeListenersFile reads and decodes the listener document at path ("-"
-// is stdin). Errors are about the input itself (missing, unreadable, empty,
-// binary); problems inside it are the document's findings.
-func decodeListenersFile(path string, stdin io.Reader) (*model.Document, error) {
-	return model.DecodeFile(path, stdin)
 }
 
 // locate gives a finding from the compiler, which knows only listener

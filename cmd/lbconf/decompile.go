@@ -46,18 +46,15 @@ func decompileAction(c *cli.Context) error {
 		return usageErr("decompile takes exactly one PATH (a haproxy.cfg, or - for standard input)")
 	}
 	path := c.Args().First()
-	if _, err := compiler.ParseBindAddress(c.String("bind-address")); err != nil {
-		return usageErr("--bind-address: %v", err)
-	}
-	certDir, err := compiler.ParseCertDir(c.String("cert-dir"))
+	opts, err := decompileOptions(c)
 	if err != nil {
-		return usageErr("--cert-dir: %v", err)
+		return err
 	}
 	data, err := model.ReadInput(path, c.App.Reader)
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
-	l, losses, err := decompile.Decompile(data, decompile.Options{BindAddress: c.String("bind-address"), CertDir: certDir})
+	l, losses, err := decompile.Decompile(data, opts)
 	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", path, err)}
 	}
@@ -77,6 +74,19 @@ func decompileAction(c *cli.Context) error {
 		return &exitErr{code: exitError, err: fmt.Errorf("writing standard output: %w", err)}
 	}
 	return nil
+}
+
+// decompileOptions checks --bind-address and --cert-dir (of decompile and
+// diff), which say how a cfg input was compiled.
+func decompileOptions(c *cli.Context) (decompile.Options, error) {
+	if _, err := compiler.ParseBindAddress(c.String("bind-address")); err != nil {
+		return decompile.Options{}, usageErr("--bind-address: %v", err)
+	}
+	certDir, err := compiler.ParseCertDir(c.String("cert-dir"))
+	if err != nil {
+		return decompile.Options{}, usageErr("--cert-dir: %v", err)
+	}
+	return decompile.Options{BindAddress: c.String("bind-address"), CertDir: certDir}, nil
 }
 
 // lossFindings turns losses into findings of file: warnings, or errors

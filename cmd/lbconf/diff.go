@@ -6,7 +6,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/compiler"
-	"github.com/lbconf/lbconf/decompile"
 	"github.com/lbconf/lbconf/diff"
 	"github.com/lbconf/lbconf/model"
 )
@@ -44,14 +43,10 @@ func diffAction(c *cli.Context) error {
 	if a == "-" && b == "-" {
 		return usageErr("A and B cannot both be standard input (-)")
 	}
-	if _, err := compiler.ParseBindAddress(c.String("bind-address")); err != nil {
-		return usageErr("--bind-address: %v", err)
-	}
-	certDir, err := compiler.ParseCertDir(c.String("cert-dir"))
+	opts, err := decompileOptions(c)
 	if err != nil {
-		return usageErr("--cert-dir: %v", err)
+		return err
 	}
-	opts := decompile.Options{BindAddress: c.String("bind-address"), CertDir: certDir}
 	var docs [2]*diff.Document
 	for i, path := range []string{a, b} {
 		data, err := model.ReadInput(path, c.App.Reader)
