@@ -236,6 +236,8 @@ func TestLosses(t *testing.T) {
 				"line 13: `web1` (the server name) in backend w-abk would become `s1.1.1.1:80`, the name compile writes",
 				"line 13: `cookie web1` on server web1 in backend w-abk would become `cookie s1.1.1.1:80`, the value compile writes",
 			}},
+		{"server without cookie value", base + pair("w", "", "    cookie sid insert\n    server s1.1.1.1:80 1.1.1.1:80 check\n"),
+			[]string{"line 13: `server s1.1.1.1:80 1.1.1.1:80 check` in backend w-abk has no `cookie`; compile would add `cookie s1.1.1.1:80` (with a persistence cookie every server gets its value)"}},
 		{"server without port", base + pair("w", "", "    server a 1.1.1.1 check\n"),
 			[]string{"line 12: `server a 1.1.1.1 check` in backend w-abk has no port (the model needs one) and would be lost"}},
 		{"send-proxy on some servers", base + "listen t\n    mode tcp\n    bind :1\n    server s1.1.1.1:1 1.1.1.1:1 check send-proxy\n    server s1.1.1.2:1 1.1.1.2:1 check\n",

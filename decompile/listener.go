@@ -475,7 +475,7 @@ func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, se
 		if w[1] != name {
 			p.loseWords(dir, 1, 2, "(the server name)", "would become `"+name+"`, the name compile writes")
 		}
-		var check, sp bool
+		var check, sp, cookie bool
 		for i := 3; i < len(w); {
 			opt := w[i]
 			has := i+1 < len(w)
@@ -499,6 +499,7 @@ func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, se
 				i += 2
 				continue
 			case opt == "cookie" && has && withCookie:
+				cookie = true
 				if w[i+1] != name {
 					p.loseWords(dir, i, i+2, "on server "+w[1], "would become `cookie "+name+"`, the value compile writes")
 				}
@@ -511,6 +512,9 @@ func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, se
 		}
 		if !check {
 			p.loseWords(dir, 0, len(w), "", "has no `check`; compile would add it (health checks on every server are part of the fixed shape)")
+		}
+		if withCookie && !cookie {
+			p.loseWords(dir, 0, len(w), "", "has no `cookie`; compile would add `cookie "+name+"` (with a persistence cookie every server gets its value)")
 		}
 		servers = append(servers, srv)
 		all = append(all, seen{dir, sp})
