@@ -127,10 +127,17 @@ func TestCfgExtrasAndPrelude(t *testing.T) {
 	// not compared.
 	doc := load(t, "a.json", `{"HttpListeners":[],"TcpListeners":[{"ListenerName":"t","ListenerPort":5,"ListenerMode":"tcp"}]}`)
 	r = Compare(doc, b)
+	got = nil
 	for _, c := range r.Changes {
 		if c.Kind == KindPrelude {
 			t.Errorf("prelude compared against a document: %+v", c)
 		}
+		if c.Kind == KindExtra {
+			got = append(got, strings.Join([]string{c.Op, c.Kind, c.Listener, c.New}, " "))
+		}
+	}
+	if want := want[:3]; !reflect.DeepEqual(got, want) {
+		t.Errorf("document against cfg, extras:\ngot  %q\nwant %q", got, want)
 	}
 }
 
