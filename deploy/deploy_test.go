@@ -634,12 +634,12 @@ func TestStrategies(t *testing.T) {
 func TestSemanticDiff(t *testing.T) {
 	base := decodeTestdata(t, "listeners.json").Listeners
 	base.Normalize()
-	weight := copyListeners(base)
+	weight := base.Clone()
 	weight.HttpListeners[0].BackendServer[0].Weight = "50"
 	if d := SemanticDiff("a", "b", &base, &weight); !strings.Contains(d, "~ HTTP listener web") || !strings.Contains(d, "Weight: 10 -> 50") {
 		t.Errorf("diff %q", d)
 	}
-	ms := copyListeners(base)
+	ms := base.Clone()
 	ms.HttpListeners[0].ClientTimeout, ms.HttpListeners[0].ClientTimeoutUnit = "30000", "ms"
 	if d := SemanticDiff("a", "b", &base, &ms); !strings.HasPrefix(d, "the same listeners by meaning, written differently:") || !strings.Contains(d, `+      "ClientTimeout": "30000",`) {
 		t.Errorf("diff %q", d)

@@ -3,7 +3,6 @@ package deploy
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -37,7 +36,7 @@ func JSONDiff(fromLabel, toLabel string, from, to *model.Listeners) string {
 // and "30000" ms), it shows JSONDiff, since the instance's data changes
 // all the same.
 func SemanticDiff(fromLabel, toLabel string, from, to *model.Listeners) string {
-	a, b := copyListeners(*from), copyListeners(*to)
+	a, b := from.Clone(), to.Clone()
 	r := lbdiff.Compare(&lbdiff.Document{Name: fromLabel, Format: lbdiff.FormatDocument, Listeners: &a},
 		&lbdiff.Document{Name: toLabel, Format: lbdiff.FormatDocument, Listeners: &b})
 	if r.Same {
@@ -113,16 +112,17 @@ func strategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, dif
 	if err != nil {
 		return res, fmt.Errorf("%w; nothing was sent", err)
 	}
-	sent := copyListeners(doc.Listeners)
-	want := copyListeners(doc.Listeners)
+	sent := doc.Listeners.Clone()
+	want := doc.Listeners.Clone()
 	if add {
 		if err := addConflicts(&current, &want, doc.File, uuid); err != nil {
 			return res, err
 		}
-		want = copyListeners(model.Listeners{
+		merged := model.Listeners{
 			HttpListeners: append(append([]model.HttpListener{}, current.HttpListeners...), want.HttpListeners...),
 			TcpListeners:  append(append([]model.TcpListener{}, current.TcpListeners...), want.TcpListeners...),
-		})
+		}
+		want = merged.Clone()
 	}
 	want.Normalize()
 	if !lb.CustomConf() && sameListeners(&current, &want) {
@@ -216,17 +216,4 @@ func addConflicts(current, added *model.Listeners, file, uuid string) error {
 // sameListeners compares two normalised listener sets.
 func sameListeners(a, b *model.Listeners) bool {
 	return bytes.Equal(model.MarshalIndent(a), model.MarshalIndent(b))
-}
-
-// copyListeners deep-copies listeners.
-func copyListeners(l model.Listeners) model.Listeners {
-	var out model.Listeners
-	b, err := json.Marshal(l)
-	if err == nil {
-		err = json.Unmarshal(b, &out)
-	}
-	if err != nil {
-		panic(fmt.Sprintf("deploy: copying listeners: %v", err)) // only strings, ints, slices and structs
-	}
-	return out
 }

@@ -67,3 +67,52 @@ func MarshalIndent(l *Listeners) []byte {
 	_ = enc.Encode(c) // the model holds only strings, ints, slices and structs
 	return buf.Bytes()
 }
+
+// Clone returns a deep copy of l: no slice or pointer is shared, and nil
+// stays nil.
+func (l *Listeners) Clone() Listeners {
+	return Listeners{
+		HttpListeners: cloneEach(l.HttpListeners, func(h HttpListener) HttpListener {
+			h.AclWhiteList = cloneEach(h.AclWhiteList, nil)
+			h.CertificateIds = cloneEach(h.CertificateIds, nil)
+			h.BackendServer = cloneEach(h.BackendServer, nil)
+			if sp := h.SessionPersistence; sp != nil {
+				c := *sp
+				if sp.Timer != nil {
+					t := *sp.Timer
+					c.Timer = &t
+				}
+				h.SessionPersistence = &c
+			}
+			if o := h.Option; o != nil {
+				c := *o
+				if o.Httpchk != nil {
+					hc := *o.Httpchk
+					c.Httpchk = &hc
+				}
+				h.Option = &c
+			}
+			return h
+		}),
+		TcpListeners: cloneEach(l.TcpListeners, func(t TcpListener) TcpListener {
+			t.AclWhiteList = cloneEach(t.AclWhiteList, nil)
+			t.BackendServer = cloneEach(t.BackendServer, nil)
+			return t
+		}),
+	}
+}
+
+// cloneEach copies s element by element, through deep when it is not nil.
+func cloneEach[T any](s []T, deep func(T) T) []T {
+	if s == nil {
+		return nil
+	}
+	out := make([]T, len(s))
+	for i, v := range s {
+		if deep != nil {
+			v = deep(v)
+		}
+		out[i] = v
+	}
+	return out
+}

@@ -59,7 +59,6 @@
 package fakecds
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -247,7 +246,7 @@ func (s *Server) AddInstance(inst Instance, listeners model.Listeners, customCon
 	if _, ok := s.instances[inst.InstanceUuid]; !ok {
 		s.order = append(s.order, inst.InstanceUuid)
 	}
-	s.instances[inst.InstanceUuid] = &instance{info: inst, listeners: copyListeners(listeners), customConfig: customConfig}
+	s.instances[inst.InstanceUuid] = &instance{info: inst, listeners: listeners.Clone(), customConfig: customConfig}
 }
 
 // Instance returns an instance as DescribeLoadBalancers would show it now
@@ -275,7 +274,7 @@ func (s *Server) Strategies(instanceUuid string) (model.Listeners, bool) {
 	if !ok {
 		return model.Listeners{}, false
 	}
-	return copyListeners(in.listeners), true
+	return in.listeners.Clone(), true
 }
 
 // CustomConfig returns an instance's custom config.
@@ -332,26 +331,6 @@ func cloneValues(v url.Values) url.Values {
 	out := make(url.Values, len(v))
 	for k, vs := range v {
 		out[k] = slices.Clone(vs)
-	}
-	return out
-}
-
-// copyListeners deep-copies listeners through JSON, and makes the two lists
-// non-nil so that they are answered as [].
-func copyListeners(l model.Listeners) model.Listeners {
-	b, err := json.Marshal(l)
-	if err != nil {
-		panic(fmt.Sprintf("fakecds: copying listeners: %v", err))
-	}
-	var out model.Listeners
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(fmt.Sprintf("fakecds: copying listeners: %v", err))
-	}
-	if out.HttpListeners == nil {
-		out.HttpListeners = []model.HttpListener{}
-	}
-	if out.TcpListeners == nil {
-		out.TcpListeners = []model.TcpListener{}
 	}
 	return out
 }

@@ -353,7 +353,7 @@ func (s *Server) describeStrategies(c call) reply {
 	if !found {
 		return rep
 	}
-	return ok(copyListeners(in.listeners), "success")
+	return ok(in.listeners.Clone(), "success")
 }
 
 func (s *Server) describeCustomConfig(c call) reply {
@@ -424,7 +424,7 @@ func (s *Server) setStrategies(c call, add bool) reply {
 	if in.info.IsCustomConf == 1 {
 		message = "The Base configuration will be enabled." + taskMessage
 	}
-	in.listeners = copyListeners(next)
+	in.listeners = next.Clone()
 	in.info.IsCustomConf = 0
 	rep = ok(nil, message)
 	rep.taskID = s.startTask(in)
