@@ -7,6 +7,7 @@ import (
 
 	"github.com/lbconf/lbconf/cfgparse"
 	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/model"
 )
 
 // change is a directive that HAProxy deprecated in one version and refuses
@@ -185,9 +186,9 @@ func (l *linter) binds() {
 			for _, b := range parseBind(d.Fields[1]) {
 				b.sec, b.dir = s, d
 				switch {
-				case b.port == 22 || b.port == 1080 || b.port == 9100 || b.port == 9101:
+				case model.IsReservedPort(b.port):
 					l.add(RuleReservedPort, d.Line, d.Col(1), "`%s` in %s binds port %d, which the platform reserves (22, 1080, 9100, 9101)", d, s.Label(), b.port)
-				case b.port == 1081 && !(s.Kind == "listen" && s.Name == "status"):
+				case b.port == model.StatusPort && !(s.Kind == "listen" && s.Name == "status"):
 					l.add(RuleStatsPort, d.Line, d.Col(1), "`%s` in %s binds port 1081, the instance's status page (listen status)", d, s.Label())
 				}
 				all = append(all, b)

@@ -1,7 +1,6 @@
 package decompile
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/lbconf/lbconf/model"
@@ -30,15 +29,7 @@ import (
 func Normalize(l *model.Listeners) *model.Listeners {
 	c := &model.Listeners{}
 	if l != nil {
-		// A JSON round trip is a deep copy of a model made of strings,
-		// ints, slices and pointers to structs.
-		b, err := json.Marshal(l)
-		if err == nil {
-			err = json.Unmarshal(b, c)
-		}
-		if err != nil {
-			panic("decompile: copying listeners: " + err.Error()) // cannot happen
-		}
+		*c = l.Clone()
 	}
 	c.Normalize()
 	for i := range c.HttpListeners {

@@ -115,3 +115,18 @@ const (
 // DefaultCookieMode is the SessionPersistence Mode the API assumes when
 // Mode is absent.
 const DefaultCookieMode = 1
+
+// StatusPort is the port of the instance's own status page (`listen status`
+// binds 127.0.0.1:1081).
+const StatusPort = 1081
+
+// IsReservedPort reports whether the platform keeps port for itself: 22,
+// 1080, 9100 and 9101 cannot be a ListenerPort (nor be bound by a custom
+// config).
+func IsReservedPort(port int) bool {
+	switch port {
+	case 22, 1080, 9100, 9101:
+		return true
+	}
+	return false
+}

@@ -39,13 +39,13 @@ var fieldRules = map[string]fieldRule{
 		},
 	},
 	"reserved-port": {
-		ok: func(fl validator.FieldLevel) bool { return !reservedPorts[int(fl.Field().Int())] },
+		ok: func(fl validator.FieldLevel) bool { return !model.IsReservedPort(int(fl.Field().Int())) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("ListenerPort %v is reserved; ports 22, 1080, 9100 and 9101 cannot be used", v)
 		},
 	},
 	"stats-port": {
-		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() != statsPort },
+		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() != model.StatusPort },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("ListenerPort %v is the instance's status page (listen status binds 127.0.0.1:1081); choose another port unless you mean to shadow it", v)
 		},

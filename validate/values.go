@@ -17,12 +17,6 @@ var (
 	positiveIntRe  = regexp.MustCompile(`^[1-9][0-9]*$`)
 )
 
-// ReservedPorts are the listener ports the platform keeps for itself.
-var reservedPorts = map[int]bool{22: true, 1080: true, 9100: true, 9101: true}
-
-// StatsPort is the port of the instance's status page.
-const statsPort = 1081
-
 // GlobalMaxConn is the documented config's global maxconn.
 const globalMaxConn = 150000
 

@@ -82,8 +82,7 @@ func (g *Gen) name() string {
 func (g *Gen) port() int {
 	for {
 		p := 1 + g.r.IntN(65535)
-		switch p {
-		case 22, 1080, 9100, 9101, 1081:
+		if model.IsReservedPort(p) || p == model.StatusPort {
 			continue
 		}
 		if !g.ports[p] {
