@@ -109,18 +109,8 @@ func (p *jsonScanner) value(depth int) (*node, error) {
 			n.keys = append(n.keys, key)
 			n.keyPos = append(n.keyPos, kpos)
 			n.elems = append(n.elems, child)
-			p.space()
-			if p.i >= len(p.s) {
-				return nil, p.eof()
-			}
-			switch p.s[p.i] {
-			case ',':
-				p.i++
-			case '}':
-				p.i++
-				return n, nil
-			default:
-				return nil, p.errorf(p.i, "invalid character %s after object key:value pair", quoteChar(p.s[p.i:]))
+			if done, err := p.separator('}', "object key:value pair"); done || err != nil {
+				return n, err
 			}
 		}
 	case c == '[':
@@ -138,18 +128,8 @@ func (p *jsonScanner) value(depth int) (*node, error) {
 				return nil, err
 			}
 			n.elems = append(n.elems, child)
-			p.space()
-			if p.i >= len(p.s) {
-				return nil, p.eof()
-			}
-			switch p.s[p.i] {
-			case ',':
-				p.i++
-			case ']':
-				p.i++
-				return n, nil
-			default:
-				return nil, p.errorf(p.i, "invalid character %s after array element", quoteChar(p.s[p.i:]))
+			if done, err := p.separator(']', "array element"); done || err != nil {
+				return n, err
 			}
 		}
 	case c == '"':
@@ -172,6 +152,25 @@ func (p *jsonScanner) value(depth int) (*node, error) {
 	default:
 		return nil, p.errorf(p.i, "invalid character %s looking for beginning of value", quoteChar(p.s[p.i:]))
 	}
+}
+
+// separator reads what follows a member of an object or array: a ',' (more
+// members follow) or the closing delimiter (done). after names the member
+// for the error message.
+func (p *jsonScanner) separator(closing byte, after string) (done bool, err error) {
+	p.space()
+	if p.i >= len(p.s) {
+		return false, p.eof()
+	}
+	switch p.s[p.i] {
+	case ',':
+		p.i++
+		return false, nil
+	case closing:
+		p.i++
+		return true, nil
+	}
+	return false, p.errorf(p.i, "invalid character %s after %s", quoteChar(p.s[p.i:]), after)
 }
 
 func (p *jsonScanner) literal(word string) error {

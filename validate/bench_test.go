@@ -50,6 +50,10 @@ func bigDocument(n int) []byte {
 	return b.Bytes()
 }
 
+// benchmarkLint decodes and validates a document of n HTTP and n TCP
+// listeners. Ports run out past 27,000 listeners of each kind, so the
+// largest sizes carry port findings and measure reporting too; smaller ones
+// must be clean.
 func benchmarkLint(b *testing.B, n int) {
 	data := bigDocument(n)
 	b.SetBytes(int64(len(data)))
@@ -59,28 +63,13 @@ func benchmarkLint(b *testing.B, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if fs := validate.Document(doc); len(fs) != 0 {
+		if fs := validate.Document(doc); len(fs) != 0 && 10000+2*n <= 65535 {
 			b.Fatalf("unexpected findings, first: %v", fs[0])
 		}
-	}
-}
-
-// Ports run out past 27,000 listeners of each kind, so the largest sizes
-// carry port-unique findings; the benchmark then measures reporting too.
-func benchmarkLintAny(b *testing.B, n int) {
-	data := bigDocument(n)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		doc, err := model.Decode("big.json", data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_ = validate.Document(doc)
 	}
 }
 
 func BenchmarkLint100Listeners(b *testing.B)  { benchmarkLint(b, 50) }
 func BenchmarkLint1kListeners(b *testing.B)   { benchmarkLint(b, 500) }
 func BenchmarkLint10kListeners(b *testing.B)  { benchmarkLint(b, 5000) }
-func BenchmarkLint100MBDocument(b *testing.B) { benchmarkLintAny(b, 90000) }
+func BenchmarkLint100MBDocument(b *testing.B) { benchmarkLint(b, 90000) }
