@@ -26,7 +26,7 @@ func TestPushCommand(t *testing.T) {
 		stdout  []string // substrings
 		stderr  []string
 	}
-	tests := []struct {
+	type pushCase struct {
 		name   string
 		fake   fakecds.Options
 		uuid   string
@@ -35,7 +35,8 @@ func TestPushCommand(t *testing.T) {
 		stdin  string
 		fault  *fakecds.Fault
 		want   want
-	}{
+	}
+	tests := []pushCase{
 		{name: "push", uuid: customUUID, config: func(e *cliEnv) string { return changed(e.config) }, args: []string{"--yes"},
 			want: want{code: 0, sent: true, backups: 2,
 				stdout: []string{"--- instance lb-custom-0001 (custom config)", "+++ ", "-    server s10.240.104.24:80 10.240.104.24:80 maxconn 2220 weight 1 check",
@@ -84,16 +85,7 @@ func TestPushCommand(t *testing.T) {
 	}
 	for _, f := range faults {
 		f := f
-		tests = append(tests, struct {
-			name   string
-			fake   fakecds.Options
-			uuid   string
-			config func(e *cliEnv) string
-			args   []string
-			stdin  string
-			fault  *fakecds.Fault
-			want   want
-		}{name: "fault " + f.name, uuid: customUUID, config: func(e *cliEnv) string { return changed(e.config) },
+		tests = append(tests, pushCase{name: "fault " + f.name, uuid: customUUID, config: func(e *cliEnv) string { return changed(e.config) },
 			args: []string{"--yes", "--timeout", "300ms"}, fault: &f.fault,
 			want: want{code: 2, sent: f.applied, backups: 2, stderr: append(f.stderr, "your backup is at BACKUPS/")}})
 	}
