@@ -232,3 +232,28 @@ func TestCompileStatsAuthEnv(t *testing.T) {
 		t.Errorf("exit %d; help shows the secret or omits the variable:\n%s", code, out)
 	}
 }
+
+// TestCompiledExamplesLintStrict pipes `lbconf compile examples/listeners.json`
+// into `lbconf lint --strict -` for the default target and every --target:
+// the default prelude must be valid on every supported version (no
+// `nbproc 1`, which 2.4 deprecates and 2.5+ refuse).
+func TestCompiledExamplesLintStrict(t *testing.T) {
+	for _, target := range []string{"", "1.8", "2.4", "2.6", "3.0"} {
+		t.Run("target="+target, func(t *testing.T) {
+			args := []string{"compile", "../../examples/listeners.json"}
+			lintArgs := []string{"lint", "--strict"}
+			if target != "" {
+				args = append(args, "--target", target)
+				lintArgs = append(lintArgs, "--target", target)
+			}
+			code, cfg, errOut := runCLI(t, "", args...)
+			if code != 0 {
+				t.Fatalf("compile exit %d: %s", code, errOut)
+			}
+			code, out, errOut := runCLI(t, cfg, append(lintArgs, "-")...)
+			if code != 0 {
+				t.Errorf("lint --strict of the compiled examples: exit %d\n%s%s", code, out, errOut)
+			}
+		})
+	}
+}
