@@ -40,12 +40,15 @@ const (
 // Rules describes the rules Compile reports, for rule catalogues.
 func Rules() []finding.Rule {
 	return []finding.Rule{
-		{Name: RuleUnsafeValue, Severity: finding.Error, Input: "listeners",
-			Summary: "a value cannot be written to haproxy.cfg safely (newline, '#', space, control character or wrong shape)"},
-		{Name: RuleTargetDirective, Severity: finding.Error, Input: "cfg",
-			Summary: "the base config holds a directive the target HAProxy version refuses (nbproc on 2.5+)"},
-		{Name: RuleBaseProxyDropped, Severity: finding.Warning, Input: "cfg",
-			Summary: "a frontend, backend or listen of the base config is not compiled from any listener and is dropped"},
+		{Name: RuleUnsafeValue, Severity: finding.Error, Input: "listeners", Basis: finding.Misbehaves,
+			Summary: "a value cannot be written to haproxy.cfg safely (newline, '#', space, control character, wrong shape, or a proxy name written twice)",
+			Why:     "such a value would break the config or inject directives into it; haproxy refuses two proxies with one name"},
+		{Name: RuleTargetDirective, Severity: finding.Error, Input: "cfg", Basis: finding.HAProxyRefuses,
+			Summary: "the base config holds a directive the target HAProxy version refuses (nbproc on 2.5+)",
+			Why:     "the target's haproxy refuses the whole config"},
+		{Name: RuleBaseProxyDropped, Severity: finding.Warning, Input: "cfg", Basis: finding.LikelyMistake,
+			Summary: "a frontend, backend or listen of the base config is not compiled from any listener and is dropped",
+			Why:     "compile replaces every proxy of the base by design, but a dropped proxy may be one the operator still needs"},
 	}
 }
 
@@ -105,6 +108,13 @@ func Compile(listeners *model.Listeners, opts Options) ([]byte, error) {
 				warnings = append(warnings, f)
 			}
 		}
+	}
+	// Defaults are the model's (one place decides them); the caller's
+	// model is not changed.
+	own := listeners.Clone()
+	listeners = &own
+	for _, c := range model.ApplyDefaults(listeners) {
+		warnings = append(warnings, finding.Finding{Severity: finding.Warning, Rule: c.Rule, Pointer: c.Pointer, Message: c.Message})
 	}
 	if opts.Validated != nil {
 		split(opts.Validated)

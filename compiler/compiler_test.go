@@ -369,3 +369,67 @@ func TestWarningsCallback(t *testing.T) {
 		t.Errorf("dropped-proxy warnings:\n%s\nwant:\n%s", strings.Join(dropped, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestDuplicateProxyNames checks that a listener name that collides with a
+// proxy of the output (the kept status page, or another HTTP listener's
+// NAME-abk backend) is refused by validation (listener-name-reserved) and,
+// when validation is skipped, by the compiler's own re-check of the whole
+// output.
+func TestDuplicateProxyNames(t *testing.T) {
+	srv := []model.BackendServer{{IP: "10.0.0.1", Port: 80, Weight: "1", MaxConn: 10}}
+	httpL := func(name string, port int) model.HttpListener {
+		return model.HttpListener{ListenerName: name, ListenerPort: port, ListenerMode: "http", MaxConn: 10,
+			ClientTimeout: "1", ClientTimeoutUnit: "s", ConnectTimeout: "1", ConnectTimeoutUnit: "s",
+			ServerTimeout: "1", ServerTimeoutUnit: "s", Scheduler: "roundrobin", StickySession: "off", BackendServer: srv}
+	}
+	tcpL := func(name string, port int) model.TcpListener {
+		return model.TcpListener{ListenerName: name, ListenerPort: port, ListenerMode: "tcp", MaxConn: 10,
+			ClientTimeout: "1", ClientTimeoutUnit: "s", ConnectTimeout: "1", ConnectTimeoutUnit: "s",
+			ServerTimeout: "1", ServerTimeoutUnit: "s", Scheduler: "roundrobin", BackendServer: srv}
+	}
+	for _, tc := range []struct {
+		name string
+		l    model.Listeners
+		ptr  string
+	}{
+		{"tcp status", model.Listeners{TcpListeners: []model.TcpListener{tcpL("status", 81)}}, "/TcpListeners/0/ListenerName"},
+		{"http status", model.Listeners{HttpListeners: []model.HttpListener{httpL("status", 81)}}, "/HttpListeners/0/ListenerName"},
+		{"tcp on a backend name", model.Listeners{HttpListeners: []model.HttpListener{httpL("web", 80)},
+			TcpListeners: []model.TcpListener{tcpL("web-abk", 81)}}, "/TcpListeners/0/ListenerName"},
+		{"http on a backend name", model.Listeners{HttpListeners: []model.HttpListener{httpL("web", 80), httpL("web-abk", 81)}},
+			"/HttpListeners/1/ListenerName"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, skip := range []bool{false, true} {
+				opts := compiler.Options{}
+				wantRule := "listener-name-reserved"
+				if skip {
+					opts.Validated = []finding.Finding{}
+					wantRule = compiler.RuleUnsafeValue
+				}
+				_, err := compiler.Compile(&tc.l, opts)
+				var inv *compiler.InvalidError
+				if !errors.As(err, &inv) {
+					t.Fatalf("skip validation %v: want an InvalidError, got %v", skip, err)
+				}
+				found := false
+				for _, f := range inv.Findings {
+					if f.Rule == wantRule && f.Pointer == tc.ptr {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("skip validation %v: want %s at %s, got %v", skip, wantRule, tc.ptr, inv.Findings)
+				}
+			}
+		})
+	}
+}
+
+// TestRulesSeverityPolicy checks the compiler's own rules against the
+// severity policy.
+func TestRulesSeverityPolicy(t *testing.T) {
+	for _, err := range finding.Catalogue(compiler.Rules()).Check() {
+		t.Error(err)
+	}
+}

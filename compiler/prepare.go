@@ -36,7 +36,31 @@ func prepare(l *model.Listeners, s settings) (*render.Config, []finding.Finding)
 	for i := range l.TcpListeners {
 		c.TCP = append(c.TCP, p.tcp(fmt.Sprintf("/TcpListeners/%d", i), &l.TcpListeners[i]))
 	}
+	p.uniqueProxies(c)
 	return c, p.errs
+}
+
+// uniqueProxies re-checks the whole output for proxy names written twice:
+// the kept status page and every frontend, backend and listen section.
+// HAProxy refuses two proxies with one name.
+func (p *preparer) uniqueProxies(c *render.Config) {
+	seen := map[string]string{model.StatusProxy: "the status page (listen status)"}
+	add := func(ptr, name, what string) {
+		if first, ok := seen[name]; ok {
+			p.bad(ptr+"/ListenerName", "proxy name %q would be written twice in haproxy.cfg: %s, and %s", name, first, what)
+			return
+		}
+		seen[name] = what
+	}
+	for i, h := range c.HTTP {
+		ptr := fmt.Sprintf("/HttpListeners/%d", i)
+		add(ptr, h.Name, "frontend "+h.Name+" of "+ptr)
+		add(ptr, h.Backend, "backend "+h.Backend+" of "+ptr)
+	}
+	for i, t := range c.TCP {
+		ptr := fmt.Sprintf("/TcpListeners/%d", i)
+		add(ptr, t.Name, "listen "+t.Name+" of "+ptr)
+	}
 }
 
 func (p *preparer) bad(ptr, format string, args ...any) {
@@ -290,8 +314,11 @@ func (p *preparer) servers(ptr string, list []model.BackendServer, cookie, sendP
 		port := p.port(sp+"/Port", s.Port)
 		name := "s" + host + ":" + port
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s:%s maxconn %d weight %s check", name, addr, port,
-			p.positive(sp+"/MaxConn", s.MaxConn), p.weight(sp+"/Weight", s.Weight))
+		fmt.Fprintf(&b, "%s %s:%s", name, addr, port)
+		if s.MaxConn != 0 { // 0 is no limit, as HAProxy reads a missing maxconn
+			fmt.Fprintf(&b, " maxconn %d", p.positive(sp+"/MaxConn", s.MaxConn))
+		}
+		fmt.Fprintf(&b, " weight %s check", p.weight(sp+"/Weight", s.Weight))
 		if cookie {
 			b.WriteString(" cookie " + name)
 		}

@@ -162,7 +162,7 @@ func TestLoadFormats(t *testing.T) {
 			t.Errorf("%s %q: format %s, want %s", tt.name, tt.text, d.Format, tt.format)
 		}
 	}
-	if _, err := Load("x.json", []byte(`{"HttpListeners":[{"Bogus":1}]}`), decompile.Options{}); err == nil {
+	if _, err := Load("x.json", []byte(`{"HttpListeners":[{"listenerNme":1}]}`), decompile.Options{}); err == nil {
 		t.Error("want an error for a document that does not decode")
 	}
 }

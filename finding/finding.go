@@ -118,6 +118,68 @@ type Rule struct {
 	Input string `json:"input"`
 	// Summary is a one-line explanation.
 	Summary string `json:"summary"`
+	// Basis is why the rule has its severity, under the severity policy
+	// (SPEC section 2): which of the error or warning kinds it is.
+	Basis Basis `json:"basis,omitempty"`
+	// Why is one sentence of evidence for Basis: what the API or HAProxy
+	// does with such a value, or where the platform itself breaks the
+	// documented constraint.
+	Why string `json:"why,omitempty"`
+}
+
+// Basis is the kind of a rule under the severity policy: an error is what
+// the API would refuse, what HAProxy would refuse, or what would make the
+// instance misbehave; a documented constraint the platform demonstrably does
+// not enforce is a warning that names the documented rule, and so is a valid
+// value that is likely a mistake.
+type Basis string
+
+// The bases of the severity policy.
+const (
+	// APIRefuses: the cloud API refuses the request (error).
+	APIRefuses Basis = "api-refuses"
+	// HAProxyRefuses: HAProxy refuses the config (error).
+	HAProxyRefuses Basis = "haproxy-refuses"
+	// Misbehaves: accepted, but the instance would misbehave or the config
+	// would be unsafe (error).
+	Misbehaves Basis = "misbehaves"
+	// NotEnforced: a documented constraint the platform or its official
+	// clients demonstrably break (warning naming the documented rule).
+	NotEnforced Basis = "doc-not-enforced"
+	// LikelyMistake: valid and working, but probably not what was meant
+	// (warning).
+	LikelyMistake Basis = "likely-mistake"
+)
+
+// Severity is the severity the policy gives rules of this basis.
+func (b Basis) Severity() Severity {
+	switch b {
+	case NotEnforced, LikelyMistake:
+		return Warning
+	}
+	return Error
+}
+
+// Check reports catalogue entries that break the severity policy: a
+// missing name, Basis or Why, a severity other than the basis gives, or a
+// name declared twice. It returns nil for a sound catalogue.
+func (c Catalogue) Check() []error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, r := range c {
+		switch {
+		case r.Name == "":
+			errs = append(errs, fmt.Errorf("a rule without a name (summary %q)", r.Summary))
+		case seen[r.Name]:
+			errs = append(errs, fmt.Errorf("rule %s is declared twice", r.Name))
+		case r.Basis == "" || r.Why == "":
+			errs = append(errs, fmt.Errorf("rule %s: Basis and Why must say why it is an %s", r.Name, r.Severity))
+		case r.Basis.Severity() != r.Severity:
+			errs = append(errs, fmt.Errorf("rule %s: basis %s makes it an %s, not an %s", r.Name, r.Basis, r.Basis.Severity(), r.Severity))
+		}
+		seen[r.Name] = true
+	}
+	return errs
 }
 
 // Catalogue is a list of rules, as a checking package declares them.

@@ -42,3 +42,22 @@ func TestSortAndString(t *testing.T) {
 		t.Error("UnmarshalText accepted fatal")
 	}
 }
+
+func TestCatalogueCheck(t *testing.T) {
+	good := Catalogue{
+		{Name: "a", Severity: Error, Basis: APIRefuses, Why: "x"},
+		{Name: "b", Severity: Warning, Basis: NotEnforced, Why: "y"},
+	}
+	if errs := good.Check(); len(errs) != 0 {
+		t.Errorf("sound catalogue: %v", errs)
+	}
+	bad := Catalogue{
+		{Name: "a", Severity: Warning, Basis: Misbehaves, Why: "x"},
+		{Name: "b", Severity: Error},
+		{Name: "b", Severity: Error, Basis: HAProxyRefuses, Why: "z"},
+		{Severity: Error},
+	}
+	if errs := bad.Check(); len(errs) != 4 {
+		t.Errorf("want 4 errors, got %v", errs)
+	}
+}

@@ -49,6 +49,15 @@ const (
 	RuleType           = "type"
 	RuleDocumentedType = "documented-type"
 	RuleDuplicateKey   = "duplicate-key"
+	// RuleUndocumentedField: a field the documentation does not list and
+	// that is no near miss of one (a warning; near misses are unknown-field).
+	RuleUndocumentedField = "undocumented-field"
+	// RuleListsAbsent: HttpListeners absent or null in a request body or a
+	// Describe response (none, with a warning).
+	RuleListsAbsent = "listeners-absent"
+	// RuleACLEntrySpace: an AclWhiteList entry with surrounding spaces,
+	// trimmed.
+	RuleACLEntrySpace = "acl-entry-space"
 )
 
 // Document is a decoded listener document: the listeners, how the file was
@@ -160,6 +169,10 @@ func Decode(name string, data []byte) (*Document, error) {
 	}
 	b := &binder{doc: d, fields: map[reflect.Type]map[string]int{}}
 	b.document(d.root)
+	for _, c := range ApplyDefaults(&d.Listeners) {
+		ptr := d.Base + c.Pointer
+		b.report(d.Position(ptr), finding.Warning, c.Rule, ptr, c.Message)
+	}
 	finding.Sort(d.Findings)
 	return d, nil
 }
@@ -262,6 +275,10 @@ var (
 	bareKeys     = []string{"HttpListeners", "TcpListeners"}
 	requestKeys  = []string{"InstanceUuid", "HttpListeners", "TcpListeners"}
 	describeKeys = []string{"Code", "Data", "Message", "TaskId", "RequestId"}
+	// envelopeKeys are top-level keys of the Python SDK's request bodies
+	// (BaseRequest.to_params in capitalonline/cds-python-sdk,
+	// capitalonline/haproxy/models.py): known, and ignored.
+	envelopeKeys = []string{"service", "version", "action"}
 )
 
 const shapesHelp = `a listener document is a JSON or YAML object: {"HttpListeners": [...], "TcpListeners": [...]}, ` +
@@ -298,6 +315,14 @@ func (b *binder) document(root *node) {
 		b.onlyKeys(root, "", bareKeys)
 	}
 	base := b.doc.Base
+	if n := lists.get("HttpListeners"); b.doc.Shape != ShapeBare && (n == nil || n.kind == kindNull) {
+		pos := lists.pos
+		if n != nil {
+			pos = n.pos
+		}
+		b.report(pos, finding.Warning, RuleListsAbsent, base+"/HttpListeners",
+			"HttpListeners is absent or null, read as no HTTP listeners; the documentation marks it required, so write [] for none")
+	}
 	if n := lists.get("HttpListeners"); n != nil {
 		b.list(n, base+"/HttpListeners", reflect.ValueOf(&b.doc.Listeners.HttpListeners).Elem())
 	}
@@ -306,9 +331,13 @@ func (b *binder) document(root *node) {
 	}
 }
 
-// onlyKeys reports keys of obj that are not in allowed.
+// onlyKeys reports keys of obj that are not in allowed. At the top level
+// (ptr ""), the SDK envelope keys are allowed too.
 func (b *binder) onlyKeys(obj *node, ptr string, allowed []string) {
 	for i, k := range obj.keys {
+		if ptr == "" && contains(envelopeKeys, k) {
+			continue
+		}
 		if !contains(allowed, k) {
 			b.unknown(obj.keyPos[i], ptr, k, allowed, "")
 		}
@@ -349,6 +378,11 @@ var otherListenerFields = map[string]string{
 	"Option":             "HttpListeners",
 }
 
+// unknown reports a key the model does not hold: an error (unknown-field)
+// when it is a near miss of an allowed field (a typo whose setting the API
+// would silently ignore) or a field of the other listener kind, otherwise a
+// warning (undocumented-field), so that a field the platform adds to its
+// answers does not break pipelines.
 func (b *binder) unknown(pos Pos, ptr, key string, allowed []string, where string) {
 	msg := fmt.Sprintf("unknown field %q", key)
 	if where != "" {
@@ -356,12 +390,37 @@ func (b *binder) unknown(pos Pos, ptr, key string, allowed []string, where strin
 	}
 	if owner, ok := otherListenerFields[key]; ok && where != "" && !strings.HasPrefix(where, owner) {
 		msg += fmt.Sprintf("; %s is a setting of %s only", key, owner)
-	} else if s := suggest(key, allowed); s != "" {
+	} else if s := nearMiss(key, allowed); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	} else {
-		msg += "; allowed: " + strings.Join(allowed, ", ")
+		msg = fmt.Sprintf("field %q", key)
+		if where != "" {
+			msg += " in " + where
+		}
+		msg += " is not in the API documentation and is ignored; documented: " + strings.Join(allowed, ", ")
+		b.report(pos, finding.Warning, RuleUndocumentedField, ptr+"/"+EscapePointer(key), msg)
+		return
 	}
 	b.report(pos, finding.Error, RuleUnknownField, ptr+"/"+EscapePointer(key), msg)
+}
+
+// nearMiss returns the allowed field s is a likely typo of: the same name
+// in another case, or within edit distance 2 (case-insensitive).
+func nearMiss(s string, allowed []string) string {
+	for _, c := range allowed {
+		if strings.EqualFold(c, s) {
+			return c
+		}
+	}
+	best, bestD := "", 3
+	sorted := append([]string(nil), allowed...)
+	sort.Strings(sorted)
+	for _, c := range sorted {
+		if d := levenshtein(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
 }
 
 // list binds an array of objects into the slice v.
@@ -422,6 +481,9 @@ func (b *binder) value(n *node, ptr, label string, v reflect.Value) {
 			return
 		}
 		b.duplicates(n, ptr)
+		if p, ok := v.Addr().Interface().(presetter); ok {
+			p.preset() // defaults for absent fields; what the document says overrides them
+		}
 		fields := b.structFields(v.Type())
 		for i, k := range n.keys {
 			idx, ok := fields[k]
@@ -433,11 +495,6 @@ func (b *binder) value(n *node, ptr, label string, v reflect.Value) {
 				continue // a duplicate: the last one is bound
 			}
 			b.value(n.elems[i], ptr+"/"+EscapePointer(k), k, v.Field(idx))
-		}
-		if sp, ok := v.Addr().Interface().(*SessionPersistence); ok {
-			if m := n.get("Mode"); m == nil || m.kind == kindNull {
-				sp.Mode = DefaultCookieMode
-			}
 		}
 	case reflect.Slice:
 		if n.kind != kindArray {
@@ -513,25 +570,6 @@ func cleanInt(s string) (int, bool) {
 		return 0, false
 	}
 	return int(i), true
-}
-
-// suggest returns the candidate closest to s, if it is close enough to be a
-// likely typo.
-func suggest(s string, candidates []string) string {
-	for _, c := range candidates {
-		if strings.EqualFold(c, s) {
-			return c
-		}
-	}
-	best, bestD := "", len(s)/3+2
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	for _, c := range sorted {
-		if d := levenshtein(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
 }
 
 func levenshtein(a, b string) int {

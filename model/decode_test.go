@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -63,6 +64,43 @@ func TestShapes(t *testing.T) {
 	}
 }
 
+// TestDefaultsAgree decodes the same documents through model.Decode and
+// through encoding/json (what the API client and the fake server use) and
+// checks that both apply the same defaults: cookie Mode 1 when absent or
+// null, Httpchk Method GET, "off" for absent or empty TCP switches.
+func TestDefaultsAgree(t *testing.T) {
+	for _, doc := range []string{
+		`{"HttpListeners": [{"SessionPersistence": {"Key": "k"}, "Option": {"Httpchk": {"Uri": "/"}}}], "TcpListeners": [{"EnableSourceIp": ""}]}`,
+		`{"HttpListeners": [{"SessionPersistence": {"Key": "k", "Mode": null}, "Option": {"Httpchk": {"Uri": "/", "Method": null}}}], "TcpListeners": [{}]}`,
+		`{"HttpListeners": [{"SessionPersistence": {"Key": "k", "Mode": 0}, "Option": {"Httpchk": {"Uri": "/", "Method": "HEAD"}}}], "TcpListeners": [{"EnableSourceIp": "on", "EnableRepeaterMode": "on"}]}`,
+	} {
+		d, err := Decode("d.json", []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var viaJSON Listeners
+		if err := json.Unmarshal([]byte(doc), &viaJSON); err != nil {
+			t.Fatal(err)
+		}
+		ApplyDefaults(&viaJSON)
+		got, want := string(MarshalIndent(&viaJSON)), string(MarshalIndent(&d.Listeners))
+		if got != want {
+			t.Errorf("%s\nencoding/json: %s\nDecode: %s", doc, got, want)
+		}
+		if strings.Contains(doc, `"Mode": 0`) {
+			if m := d.Listeners.HttpListeners[0].SessionPersistence.Mode; m != 0 {
+				t.Errorf("explicit Mode 0 became %d", m)
+			}
+			continue
+		}
+		h, tl := d.Listeners.HttpListeners[0], d.Listeners.TcpListeners[0]
+		if h.SessionPersistence.Mode != DefaultCookieMode || h.Option.Httpchk.Method != "GET" ||
+			tl.EnableSourceIp != Off || tl.EnableRepeaterMode != Off {
+			t.Errorf("%s: defaults not applied: %+v %+v %+v", doc, *h.SessionPersistence, *h.Option.Httpchk, tl)
+		}
+	}
+}
+
 func TestDecodeFindings(t *testing.T) {
 	tests := []struct {
 		name, text string
@@ -73,7 +111,7 @@ func TestDecodeFindings(t *testing.T) {
 		{"trailing.json", "{}\n{}", []string{"2:1 syntax "}},
 		{"array.json", "[]", []string{"1:1 type "}},
 		{"unknown.json", `{"HttpListeners": [{"listenername": "a"}], "Extra": 1}`, []string{
-			"1:21 unknown-field /HttpListeners/0/listenername", "1:44 unknown-field /Extra"}},
+			"1:21 unknown-field /HttpListeners/0/listenername", "1:44 undocumented-field /Extra"}},
 		{"types.json", `{"HttpListeners": [{"ListenerPort": "80", "MaxConn": 1.5, "AclWhiteList": "x", "BackendServer": [{"Weight": 3}], "Scheduler": true}]}`, []string{
 			"1:37 documented-type /HttpListeners/0/ListenerPort", "1:54 type /HttpListeners/0/MaxConn",
 			"1:75 type /HttpListeners/0/AclWhiteList", "1:109 documented-type /HttpListeners/0/BackendServer/0/Weight",
@@ -82,10 +120,22 @@ func TestDecodeFindings(t *testing.T) {
 		{"big.json", `{"HttpListeners": [{"MaxConn": 99999999999, "ListenerPort": "080"}]}`, []string{
 			"1:32 type /HttpListeners/0/MaxConn", "1:61 type /HttpListeners/0/ListenerPort"}},
 		{"x.yaml", "HttpListeners:\n  - ListenerName: web\n    ListenerPort: \"80\"\n    Bogus: 1\n", []string{
-			"3:19 documented-type /HttpListeners/0/ListenerPort", "4:5 unknown-field /HttpListeners/0/Bogus"}},
+			"3:19 documented-type /HttpListeners/0/ListenerPort", "4:5 undocumented-field /HttpListeners/0/Bogus"}},
 		{"bad.yaml", "HttpListeners:\n  - a: [\n", []string{"2:1 syntax "}},
 		{"deep.json", strings.Repeat("[", 300) + strings.Repeat("]", 300), []string{"1:258 syntax "}},
 		{"wrongside.json", `{"HttpListeners": [{"EnableSourceIp": "on"}]}`, []string{"1:21 unknown-field /HttpListeners/0/EnableSourceIp"}},
+		// Near misses stay errors: edit distance 2, and case.
+		{"nearmiss.json", `{"HttpListeners": [{"ListnerNam": "a", "maxconn": 1}]}`, []string{
+			"1:21 unknown-field /HttpListeners/0/ListnerNam", "1:40 unknown-field /HttpListeners/0/maxconn"}},
+		// The Python SDK's envelope keys are known at the top level only.
+		{"python.json", `{"service": "lb", "version": "2019-08-08", "action": "ModifyLoadBalancerStrategys", "InstanceUuid": "u", "HttpListeners": [{"service": 1}]}`, []string{
+			"1:125 undocumented-field /HttpListeners/0/service"}},
+		// HttpListeners absent or null in a request body: none, with a warning.
+		{"absent.json", `{"InstanceUuid": "u", "TcpListeners": []}`, []string{"1:1 listeners-absent /HttpListeners"}},
+		{"null.json", `{"InstanceUuid": "u", "HttpListeners": null}`, []string{"1:40 listeners-absent /HttpListeners"}},
+		{"describe-absent.json", `{"Code": "Success", "Data": {}}`, []string{"1:29 listeners-absent /Data/HttpListeners"}},
+		{"acl-space.json", `{"TcpListeners": [{"AclWhiteList": ["10.0.0.1", " 10.0.0.2 "]}]}`, []string{
+			"1:49 acl-entry-space /TcpListeners/0/AclWhiteList/1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -112,9 +112,17 @@ const (
 	ModeTCP  = "tcp"
 )
 
-// DefaultCookieMode is the SessionPersistence Mode the API assumes when
-// Mode is absent.
-const DefaultCookieMode = 1
+// StatusProxy is the name of the instance's status page proxy (`listen
+// status`), which every config keeps.
+const StatusProxy = "status"
+
+// BackendSuffix ends the name of the backend an HTTP listener compiles to
+// (frontend NAME, backend NAME-abk).
+const BackendSuffix = "-abk"
+
+// IsReservedProxyName reports whether name is a proxy every config keeps,
+// so that no listener may take it.
+func IsReservedProxyName(name string) bool { return name == StatusProxy }
 
 // StatusPort is the port of the instance's own status page (`listen status`
 // binds 127.0.0.1:1081).

@@ -29,7 +29,13 @@ var fieldRules = map[string]fieldRule{
 	"listener-name": {
 		ok: func(fl validator.FieldLevel) bool { return isListenerName(fl.Field().String()) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("ListenerName %q is not allowed: use 1-50 characters of lower-case letters, digits and _, starting with a letter and ending with a letter or digit", v)
+			return fmt.Sprintf("ListenerName %q is not allowed: use 1-50 characters of letters, digits, _ . : and - (it becomes the proxy name in haproxy.cfg)", v)
+		},
+	},
+	"listener-name-doc": {
+		ok: func(fl validator.FieldLevel) bool { return isDocumentedListenerName(fl.Field().String()) },
+		message: func(_ string, v any, _ string) string {
+			return fmt.Sprintf("ListenerName %q breaks the documented pattern ^[a-z]([a-z0-9_]*[a-z0-9])?$ (lower-case letters, digits and _, starting with a letter, ending with a letter or digit); the platform accepts it and creates such names itself, so this is only a warning", v)
 		},
 	},
 	"listener-port": {
@@ -95,6 +101,19 @@ var fieldRules = map[string]fieldRule{
 		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() >= 1 },
 		message: func(label string, v any, _ string) string {
 			return fmt.Sprintf("%s %v is not allowed: use an integer of at least 1", label, v)
+		},
+	},
+	"server-maxconn": {
+		rule: "maxconn",
+		ok:   func(fl validator.FieldLevel) bool { return fl.Field().Int() >= 0 },
+		message: func(label string, v any, _ string) string {
+			return fmt.Sprintf("BackendServer %s %v is not allowed: use an integer of at least 0 (0 means no limit)", label, v)
+		},
+	},
+	"server-maxconn-zero": {
+		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() != 0 },
+		message: func(label string, v any, _ string) string {
+			return "BackendServer MaxConn 0 means no limit for this server (HAProxy's reading of 0; compile writes no maxconn for it); the documentation asks for a limit, so set one unless unlimited is meant"
 		},
 	},
 	"maxconn-over-global": {
@@ -199,7 +218,7 @@ var typeRules = []struct {
 }{
 	{model.Listeners{}, map[string]string{"HttpListeners": "dive", "TcpListeners": "dive"}},
 	{model.HttpListener{}, map[string]string{
-		"ListenerName": "listener-name", "ListenerPort": "listener-port,reserved-port,stats-port",
+		"ListenerName": "listener-name,listener-name-doc", "ListenerPort": "listener-port,reserved-port,stats-port",
 		"ListenerMode": "listener-mode=http", "MaxConn": "maxconn,maxconn-over-global",
 		"ClientTimeout": "timeout", "ConnectTimeout": "timeout", "ServerTimeout": "timeout",
 		"ClientTimeoutUnit": "timeout-unit", "ConnectTimeoutUnit": "timeout-unit", "ServerTimeoutUnit": "timeout-unit",
@@ -208,7 +227,7 @@ var typeRules = []struct {
 		"SessionPersistence": "omitnil", "Option": "omitnil",
 	}},
 	{model.TcpListener{}, map[string]string{
-		"ListenerName": "listener-name", "ListenerPort": "listener-port,reserved-port,stats-port",
+		"ListenerName": "listener-name,listener-name-doc", "ListenerPort": "listener-port,reserved-port,stats-port",
 		"ListenerMode": "listener-mode=tcp", "MaxConn": "maxconn,maxconn-over-global",
 		"ClientTimeout": "timeout", "ConnectTimeout": "timeout", "ServerTimeout": "timeout",
 		"ClientTimeoutUnit": "timeout-unit", "ConnectTimeoutUnit": "timeout-unit", "ServerTimeoutUnit": "timeout-unit",
@@ -217,12 +236,12 @@ var typeRules = []struct {
 	}},
 	{model.Certificate{}, map[string]string{"CertificateId": "certificate-id"}},
 	{model.BackendServer{}, map[string]string{
-		"IP": "server-address,server-hostname", "Port": "server-port", "Weight": "server-weight", "MaxConn": "maxconn",
+		"IP": "server-address,server-hostname", "Port": "server-port", "Weight": "server-weight", "MaxConn": "server-maxconn,server-maxconn-zero",
 	}},
 	{model.SessionPersistence{}, map[string]string{"Key": "cookie-key", "Mode": "cookie-mode", "Timer": "omitnil"}},
 	{model.Timer{}, map[string]string{"MaxIdle": "cookie-timer", "MaxLife": "cookie-timer"}},
 	{model.Option{}, map[string]string{"Httpchk": "omitnil"}},
-	{model.Httpchk{}, map[string]string{"Method": "httpchk-method", "Uri": "httpchk-uri"}},
+	{model.Httpchk{}, map[string]string{"Method": "omitempty,httpchk-method", "Uri": "httpchk-uri"}}, // "" is the default GET
 }
 
 // fieldValidator builds the validator once; it is safe for concurrent use.

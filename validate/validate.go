@@ -44,9 +44,6 @@ func Document(d *model.Document) []finding.Finding {
 			c.suppress[f.Pointer] = true // already reported: its zero value says nothing
 		}
 	}
-	if d.Shape == model.ShapeRequest && !d.Has("/HttpListeners") {
-		c.add("/HttpListeners", "required", "HttpListeners is required in a ModifyLoadBalancerStrategys/AddLoadBalancerStrategys body (use [] for none)")
-	}
 	c.run(&d.Listeners)
 	out = append(out, c.out...)
 	finding.Sort(out)
@@ -176,7 +173,20 @@ func (c *checker) crossListener(l *model.Listeners) {
 	names := map[string]string{}
 	ports := map[int]string{}
 	keys := map[string]string{}
+	backends := map[string]string{} // NAME-abk of each HTTP listener: the backend it compiles to
+	for i, h := range l.HttpListeners {
+		if h.ListenerName != "" {
+			backends[h.ListenerName+model.BackendSuffix] = c.where("/HttpListeners/" + strconv.Itoa(i))
+		}
+	}
 	visit := func(ptr, name string, port int) {
+		if model.IsReservedProxyName(name) {
+			c.add(ptr+"/ListenerName", "listener-name-reserved",
+				fmt.Sprintf("ListenerName %q is the instance's own %q proxy (the status page), which the config keeps; choose another name", name, name))
+		} else if owner, ok := backends[name]; ok {
+			c.add(ptr+"/ListenerName", "listener-name-reserved",
+				fmt.Sprintf("ListenerName %q is the name of the backend that %s compiles to; haproxy refuses two proxies with one name, so choose another name", name, owner))
+		}
 		if name != "" {
 			if first, ok := names[name]; ok {
 				c.add(ptr+"/ListenerName", "listener-name-unique",
@@ -256,7 +266,6 @@ func (c *checker) required(l *model.Listeners) {
 			}
 		}
 		if o := h.Option; o != nil && o.Httpchk != nil {
-			need(ptr+"/Option/Httpchk/Method", o.Httpchk.Method == "", "Httpchk Method (GET, HEAD or OPTIONS)")
 			need(ptr+"/Option/Httpchk/Uri", o.Httpchk.Uri == "", "Httpchk Uri")
 		}
 	}

@@ -73,8 +73,8 @@ func TestAPIExamples(t *testing.T) {
 		{"api-describe-response.json", []string{"certificate-id@/Data/HttpListeners/0/CertificateIds/0/CertificateId"}},
 		{"api-modify-body.json", []string{
 			"certificate-id@/HttpListeners/0/CertificateIds/0/CertificateId",
-			"listener-name@/HttpListeners/0/ListenerName",
-			"listener-name@/TcpListeners/0/ListenerName",
+			"listener-name-doc@/HttpListeners/0/ListenerName",
+			"listener-name-doc@/TcpListeners/0/ListenerName",
 		}},
 		{"api-add-body.json", nil},
 	}
@@ -167,3 +167,12 @@ func TestInjection(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestCatalogueSeverityPolicy checks that every rule records its basis
+// under the severity policy (SPEC section 2) and a reason, and that its
+// severity is the one the basis gives.
+func TestCatalogueSeverityPolicy(t *testing.T) {
+	for _, err := range finding.Catalogue(validate.Rules()).Check() {
+		t.Error(err)
+	}
+}

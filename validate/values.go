@@ -11,10 +11,14 @@ import (
 // safe to place in haproxy.cfg as one word.
 
 var (
-	listenerNameRe = regexp.MustCompile(`^[a-z]([a-z0-9_]*[a-z0-9])?$`)
-	cookieKeyRe    = regexp.MustCompile(`^[a-z][a-z0-9_]*[a-z0-9]$`)
-	certificateRe  = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
-	positiveIntRe  = regexp.MustCompile(`^[1-9][0-9]*$`)
+	// listenerNameRe is what HAProxy takes in a proxy name.
+	listenerNameRe = regexp.MustCompile(`^[A-Za-z0-9_.:-]+$`)
+	// listenerNameDocRe is the documented pattern, which the platform does
+	// not enforce (a warning).
+	listenerNameDocRe = regexp.MustCompile(`^[a-z]([a-z0-9_]*[a-z0-9])?$`)
+	cookieKeyRe       = regexp.MustCompile(`^[a-z][a-z0-9_]*[a-z0-9]$`)
+	certificateRe     = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+	positiveIntRe     = regexp.MustCompile(`^[1-9][0-9]*$`)
 )
 
 // GlobalMaxConn is the documented config's global maxconn.
@@ -24,6 +28,8 @@ const globalMaxConn = 150000
 const maxTimeoutMS = 2147483647
 
 func isListenerName(s string) bool { return len(s) <= 50 && listenerNameRe.MatchString(s) }
+
+func isDocumentedListenerName(s string) bool { return listenerNameDocRe.MatchString(s) }
 
 func isCookieKey(s string) bool { return len(s) >= 2 && len(s) <= 15 && cookieKeyRe.MatchString(s) }
 

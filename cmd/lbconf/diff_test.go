@@ -74,7 +74,7 @@ func TestDiffCommand(t *testing.T) {
 		})
 	}
 	t.Run("document that does not decode", func(t *testing.T) {
-		code, _, errOut := runCLI(t, `{"HttpListeners": [{"Bogus": 1}]}`, "diff", "-", before)
+		code, _, errOut := runCLI(t, `{"HttpListeners": [{"listenerNme": 1}]}`, "diff", "-", before)
 		if code != 2 || !strings.Contains(errOut, "does not decode") {
 			t.Errorf("exit %d, stderr %q", code, errOut)
 		}
