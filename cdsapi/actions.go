@@ -38,13 +38,15 @@ type DescribeLoadBalancersRequest struct {
 	// "2021-03-10 14:00:00".
 	StartTime string
 	EndTime   string
+	// TagName keeps the instances that carry this tag.
+	TagName string
 }
 
 func (r DescribeLoadBalancersRequest) params() url.Values {
 	p := url.Values{}
 	for name, value := range map[string]string{
 		"IP": r.IP, "InstanceUuid": r.InstanceUuid, "InstanceName": r.InstanceName,
-		"StartTime": r.StartTime, "EndTime": r.EndTime,
+		"StartTime": r.StartTime, "EndTime": r.EndTime, "TagName": r.TagName,
 	} {
 		if value != "" {
 			p.Set(name, value)
@@ -54,8 +56,9 @@ func (r DescribeLoadBalancersRequest) params() url.Values {
 }
 
 // LoadBalancer is one instance as DescribeLoadBalancers describes it. The
-// fields whose documented type is unstable (CloneServices, MasterInfo,
-// RelationService, RoGroups) are left out.
+// fields whose type is unstable (CloneServices, MasterInfo,
+// RelationService, RoGroups: documented as dicts or lists, answered as the
+// string "None") are kept as the raw JSON the API sent.
 type LoadBalancer struct {
 	InstanceUuid string `json:"InstanceUuid"`
 	InstanceName string `json:"InstanceName"`
@@ -87,6 +90,24 @@ type LoadBalancer struct {
 	ResourceId  string `json:"ResourceId"`
 	LinkType    string `json:"LinkType"`
 	LinkTypeStr string `json:"LinkTypeStr"`
+	// Tags are the instance's tags (the TagName filter matches them).
+	Tags []Tag `json:"Tags"`
+	// Disks is a count (0 for load balancers).
+	Disks         int    `json:"Disks"`
+	InpaasId      string `json:"InpaasId"`
+	SubProductKey string `json:"SubProductKey"`
+	// CloneServices, RelationService, RoGroups and MasterInfo as sent:
+	// often the string "None" or "", documented as a list or dict.
+	CloneServices   json.RawMessage `json:"CloneServices,omitempty"`
+	RelationService json.RawMessage `json:"RelationService,omitempty"`
+	RoGroups        json.RawMessage `json:"RoGroups,omitempty"`
+	MasterInfo      json.RawMessage `json:"MasterInfo,omitempty"`
+}
+
+// Tag is one tag of an instance.
+type Tag struct {
+	TagID   int    `json:"TagID"`
+	TagName string `json:"TagName"`
 }
 
 // CustomConf reports whether the advanced (custom) config is active.
@@ -98,16 +119,27 @@ func (lb *LoadBalancer) UnmarshalJSON(b []byte) error {
 	type plain LoadBalancer // without this method
 	var aux struct {
 		plain
-		IsCustomConf flexInt `json:"IsCustomConf"`
-		Port         flexInt `json:"Port"`
-		Cpu          flexInt `json:"Cpu"`
-		Ram          flexInt `json:"Ram"`
+		IsCustomConf flexInt         `json:"IsCustomConf"`
+		Port         flexInt         `json:"Port"`
+		Cpu          flexInt         `json:"Cpu"`
+		Ram          flexInt         `json:"Ram"`
+		Disks        flexInt         `json:"Disks"`
+		InpaasId     flexString      `json:"InpaasId"`
+		Tags         json.RawMessage `json:"Tags"`
 	}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
 	*lb = LoadBalancer(aux.plain)
 	lb.IsCustomConf, lb.Port, lb.Cpu, lb.Ram = int(aux.IsCustomConf), int(aux.Port), int(aux.Cpu), int(aux.Ram)
+	lb.Disks, lb.InpaasId = int(aux.Disks), string(aux.InpaasId)
+	lb.Tags = nil
+	// Tags: a list of tags, or null / "None" / "" for none.
+	if t := bytes.TrimSpace(aux.Tags); len(t) > 0 && t[0] == '[' {
+		if err := json.Unmarshal(t, &lb.Tags); err != nil {
+			return fmt.Errorf("Tags: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -134,6 +166,12 @@ type StrategiesRequest struct {
 	model.Listeners
 }
 
+// InstanceRequest is the JSON body {"InstanceUuid": ...} of
+// DescribeLBInstanceListeners.
+type InstanceRequest struct {
+	InstanceUuid string `json:"InstanceUuid"`
+}
+
 // CustomConfigRequest is the JSON body of ModifyHaproxyCustomConfig.
 type CustomConfigRequest struct {
 	InstanceUuid string `json:"InstanceUuid"`
@@ -149,14 +187,29 @@ type CustomConfigData struct {
 // InstanceListener is one item of DescribeLBInstanceListeners.
 type InstanceListener struct {
 	ListenerName string
-	ListenerPort int
 	ListenerMode string
+	// BackendNames are the backends of an HTTP listener (null, so nil, for
+	// TCP listeners).
+	BackendNames []BackendName
+	// ListenerPort is 0: the newest documentation's answer has no port;
+	// it is read when an item carries one.
+	ListenerPort int
 	// Fields holds every field of the item, numbers as json.Number.
 	Fields map[string]any
 }
 
-// UnmarshalJSON keeps every field in Fields and picks the three known ones;
-// ListenerPort may be a number or a numeric string.
+// BackendName is one backend of an HTTP listener, as
+// DescribeLBInstanceListeners answers it.
+type BackendName struct {
+	// BackendName is the backend's name in haproxy.cfg ("NAME-abk").
+	BackendName string
+	// DisplayName is the name shown in the console ("默认服务器组").
+	DisplayName string
+}
+
+// UnmarshalJSON keeps every field in Fields and picks the known ones;
+// ListenerPort may be a number or a numeric string, BackendNames null or
+// a list.
 func (l *InstanceListener) UnmarshalJSON(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
@@ -167,6 +220,14 @@ func (l *InstanceListener) UnmarshalJSON(b []byte) error {
 	*l = InstanceListener{Fields: fields}
 	l.ListenerName, _ = fields["ListenerName"].(string)
 	l.ListenerMode, _ = fields["ListenerMode"].(string)
+	if list, ok := fields["BackendNames"].([]any); ok {
+		for _, item := range list {
+			m, _ := item.(map[string]any)
+			name, _ := m["BackendName"].(string)
+			display, _ := m["DisplayName"].(string)
+			l.BackendNames = append(l.BackendNames, BackendName{BackendName: name, DisplayName: display})
+		}
+	}
 	switch port := fields["ListenerPort"].(type) {
 	case json.Number:
 		n, _ := strconv.Atoi(port.String())
@@ -221,6 +282,7 @@ func (c *Client) DescribeLoadBalancerStrategys(ctx context.Context, instanceUuid
 		return model.Listeners{}, fmt.Errorf("cdsapi: %s: %w: Data does not match the listener model: %w",
 			ActionDescribeLoadBalancerStrategys, ErrMalformedResponse, err)
 	}
+	model.ApplyDefaults(&l) // the same defaults as model.Decode
 	return l, nil
 }
 
@@ -280,12 +342,16 @@ func (c *Client) ModifyHaproxyCustomConfig(ctx context.Context, instanceUuid, co
 
 // DescribeLBInstanceListeners lists the listeners an instance runs.
 //
-// This action is not in the public API documentation: it is a GET with
-// InstanceUuid whose Data is taken to be a list of objects with at least
-// ListenerName, ListenerPort and ListenerMode. Every field of each item is
-// kept in [InstanceListener.Fields].
+// As the newest documentation has it, this is a POST with the JSON body
+// {"InstanceUuid": ...} answering a list of {ListenerName, ListenerMode,
+// BackendNames: null or [{BackendName, DisplayName}]} (no port). Every
+// field of each item is kept in [InstanceListener.Fields]. Like every POST
+// it is sent once, never retried.
 func (c *Client) DescribeLBInstanceListeners(ctx context.Context, instanceUuid string) ([]InstanceListener, error) {
-	env, err := c.getByInstance(ctx, ActionDescribeLBInstanceListeners, instanceUuid)
+	if err := checkUuid(ActionDescribeLBInstanceListeners, instanceUuid); err != nil {
+		return nil, err
+	}
+	env, err := c.call(ctx, http.MethodPost, ActionDescribeLBInstanceListeners, nil, InstanceRequest{InstanceUuid: instanceUuid})
 	if err != nil {
 		return nil, err
 	}
@@ -381,7 +447,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	if unquoted, err := strconv.Unquote(s); err == nil {
 		s = strings.TrimSpace(unquoted)
-		if s == "" {
+		if s == "" || s == "None" { // the platform's Python str(None)
 			*f = 0
 			return nil
 		}

@@ -3,7 +3,9 @@ package cdsapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"reflect"
 	"strings"
 	"sync"
@@ -141,7 +143,9 @@ func TestDescribeLoadBalancers(t *testing.T) {
 		InstanceUuid: basicUuid, InstanceName: "web-lb", Status: "RUNNING", StatusStr: "运行中", Version: "2.4",
 		IP: "66.66.0.52", Vips: []cdsapi.Vip{{IP: "10.240.0.8", Type: "private"}, {IP: "66.66.0.52", Type: "public"}},
 		RegionId: "CN_Hongkong_A", DisplayName: "亚太地区-香港-可用区A", CreatedTime: "2024-05-08 06:30:15",
-		Cpu: 1, Ram: 2048, ResourceId: basicUuid,
+		Cpu: 1, Ram: 2048, ResourceId: basicUuid, SubProductKey: "haproxy",
+		Tags: []cdsapi.Tag{}, CloneServices: json.RawMessage(`"None"`), RelationService: json.RawMessage(`"None"`), RoGroups: json.RawMessage(`"None"`),
+		MasterInfo: json.RawMessage(`""`),
 	}
 	if !reflect.DeepEqual(web, want) {
 		t.Errorf("got  %+v\nwant %+v", web, want)
@@ -301,11 +305,19 @@ func TestDescribeLBInstanceListeners(t *testing.T) {
 	if len(list) != 2 {
 		t.Fatalf("got %d listeners", len(list))
 	}
-	if l := list[0]; l.ListenerName != "web" || l.ListenerPort != 80 || l.ListenerMode != "http" || l.Fields["ListenerName"] != "web" {
+	// The newest documentation's shape: no port, BackendNames for HTTP
+	// listeners and null for TCP ones.
+	if l := list[0]; l.ListenerName != "web" || l.ListenerMode != "http" || l.Fields["ListenerName"] != "web" ||
+		!reflect.DeepEqual(l.BackendNames, []cdsapi.BackendName{{BackendName: "web-abk", DisplayName: "默认服务器组"}}) {
 		t.Errorf("first: %+v", l)
 	}
-	if l := list[1]; l.ListenerName != "db" || l.ListenerPort != 3306 || l.ListenerMode != "tcp" {
+	if l := list[1]; l.ListenerName != "db" || l.ListenerMode != "tcp" || l.BackendNames != nil {
 		t.Errorf("second: %+v", l)
+	}
+	reqs := f.srv.Requests()
+	last := reqs[len(reqs)-1]
+	if last.Method != http.MethodPost || string(last.Body) != `{"InstanceUuid":"`+basicUuid+`"}` || last.Params.Has("InstanceUuid") {
+		t.Errorf("sent %s %q with query %v; want a POST with the JSON body {\"InstanceUuid\"}", last.Method, last.Body, last.Params)
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/lbconf/lbconf/cdsapi"
+	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/model"
 )
 
 // The documented DescribeLoadBalancers answer (section 4), with the commas
@@ -206,5 +208,73 @@ func TestRefusedConnection(t *testing.T) {
 	_, err = c.DescribeHaproxyCustomConfig(t.Context(), "u")
 	if err == nil || !strings.Contains(err.Error(), "gave up after 3 attempts") || sleeps != 2 {
 		t.Errorf("GET err = %v after %d backoffs", err, sleeps)
+	}
+}
+
+// newestDocInstance is the first instance of the DescribeLoadBalancers
+// answer in the newest documentation (capitalonline/openapi,
+// 负载均衡概览.md): Tags, Disks, InpaasId, SubProductKey, Version "2.6",
+// and "None" strings for fields documented as dicts and lists.
+const newestDocInstance = `{"Code":"Success","Data":[{"CloneServices":"None","Cpu":2,"CreatedTime":"2023-10-26 20:04:15","Disks":0,
+"DisplayName":"亚太地区-中国香港-可用区A","IP":"xxxxxxxx","InpaasId":"1956","InstanceName":"xxxxxxxx","InstanceUuid":"xxxxxxxx",
+"IsCustomConf":0,"LinkType":"default_link","LinkTypeStr":"默认链路","MasterInfo":"","Port":0,"ProjectName":"默认项目组","Ram":4096,
+"RegionId":"CN_Hongkong_A","RelationService":"None","ResourceId":"3c4d4e90-73f7-11ee-8a3c-0ad4b19c4d62","RoGroups":"None",
+"Status":"RUNNING","StatusStr":"运行中","SubProductKey":"haproxy","SubProductName":"Haproxy 主从版",
+"Tags":[{"TagID":24644,"TagName":"test_tag"}],"VdcId":"2e1fac33-8571-41c0-bca3-9f7e0fbadf67","VdcName":"香港-PaaS",
+"Version":"2.6","Vips":[{"IP":"66.66.0.42","Type":"private"}]}],"Message":"success"}`
+
+func TestNewestDocInstanceDecodes(t *testing.T) {
+	c, _ := answerServer(t, 200, newestDocInstance)
+	list, err := c.DescribeLoadBalancers(t.Context(), cdsapi.DescribeLoadBalancersRequest{TagName: "test_tag"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := list[0]
+	if lb.Version != "2.6" || lb.Disks != 0 || lb.InpaasId != "1956" || lb.SubProductKey != "haproxy" ||
+		len(lb.Tags) != 1 || lb.Tags[0] != (cdsapi.Tag{TagID: 24644, TagName: "test_tag"}) ||
+		string(lb.CloneServices) != `"None"` || string(lb.RoGroups) != `"None"` || string(lb.RelationService) != `"None"` {
+		t.Errorf("decoded %+v", lb)
+	}
+	// Tags as "None", InpaasId as a number: still decodes.
+	c, _ = answerServer(t, 200, `{"Code":"Success","Data":[{"InstanceUuid":"u","Tags":"None","InpaasId":1956,"Disks":"None"}]}`)
+	list, err = c.DescribeLoadBalancers(t.Context(), cdsapi.DescribeLoadBalancersRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lb := list[0]; lb.Tags != nil || lb.InpaasId != "1956" || lb.Disks != 0 {
+		t.Errorf("decoded %+v", lb)
+	}
+}
+
+// TestTagNameFilter: the TagName parameter is sent and the fake filters by it.
+func TestTagNameFilter(t *testing.T) {
+	f := newFixture(t, fakecds.Options{}, cdsapi.Options{})
+	f.srv.AddInstance(fakecds.Instance{InstanceUuid: "5d8a2c1e-73f7-11ee-8a3c-0ad4b19c4d62", InstanceName: "tagged", Version: "2.6",
+		Tags: []cdsapi.Tag{{TagID: 24644, TagName: "test_tag"}}}, model.Listeners{}, "")
+	list, err := f.client.DescribeLoadBalancers(t.Context(), cdsapi.DescribeLoadBalancersRequest{TagName: "test_tag"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].InstanceName != "tagged" || list[0].Tags[0].TagName != "test_tag" {
+		t.Errorf("TagName test_tag: %+v", list)
+	}
+	reqs := f.srv.Requests()
+	if got := reqs[len(reqs)-1].Params.Get("TagName"); got != "test_tag" {
+		t.Errorf("TagName sent as %q", got)
+	}
+}
+
+// TestStrategiesDefaults: the API client applies the model's defaults to
+// what DescribeLoadBalancerStrategys answers, as model.Decode does.
+func TestStrategiesDefaults(t *testing.T) {
+	c, _ := answerServer(t, 200, `{"Code":"Success","Data":{"HttpListeners":[{"ListenerName":"w","SessionPersistence":{"Key":"k"},"Option":{"Httpchk":{"Uri":"/"}}}],"TcpListeners":[{"ListenerName":"t","EnableSourceIp":"","AclWhiteList":[" 10.0.0.1"]}]}}`)
+	l, err := c.DescribeLoadBalancerStrategys(t.Context(), "0311fb08-73f7-11ee-8a3c-0ad4b19c4d62")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, tl := l.HttpListeners[0], l.TcpListeners[0]
+	if h.SessionPersistence.Mode != model.DefaultCookieMode || h.Option.Httpchk.Method != model.DefaultHttpchkMethod ||
+		tl.EnableSourceIp != model.Off || tl.EnableRepeaterMode != model.Off || tl.AclWhiteList[0] != "10.0.0.1" {
+		t.Errorf("defaults not applied: %+v %+v %+v", *h.SessionPersistence, *h.Option.Httpchk, tl)
 	}
 }

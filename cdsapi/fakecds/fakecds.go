@@ -14,7 +14,8 @@
 //	HTTP 400 ArgMissing             a common parameter is missing
 //	HTTP 400 InvalidParameter       SignatureMethod is not HMAC-SHA1, SignatureVersion
 //	                                not 1.0, Version not 2019-08-08, a bad Timestamp,
-//	                                or a common parameter given twice
+//	                                a common parameter given twice, or an action
+//	                                parameter given twice with different values
 //	HTTP 403 InvalidAccessKeyId     unknown AccessKeyId
 //	HTTP 403 SignatureDoesNotMatch  wrong signature (wrong secret, altered query)
 //	HTTP 403 RequestExpired         Timestamp more than MaxClockSkew off the fake's clock
@@ -25,15 +26,19 @@
 //
 // # Actions
 //
-// DescribeLoadBalancers, DescribeLoadBalancerStrategys,
-// DescribeHaproxyCustomConfig and DescribeLBInstanceListeners are GETs;
+// DescribeLoadBalancers (with the TagName filter), DescribeLoadBalancerStrategys
+// and DescribeHaproxyCustomConfig are GETs; DescribeLBInstanceListeners,
 // ModifyLoadBalancerStrategys, AddLoadBalancerStrategys and
-// ModifyHaproxyCustomConfig are POSTs with a JSON body (Content-Type
-// application/json). Other failures answer:
+// ModifyHaproxyCustomConfig are POSTs with a JSON body. As the official
+// clients send them: Content-Type application/json or none at all (the Go
+// SDK never sends its headers); the Python SDK's envelope keys (service,
+// version, action) are ignored; an action parameter given twice with one
+// value (the documentation's own example) counts once. Other failures
+// answer:
 //
 //	HTTP 400 UnsupportedOperation   unknown Action, or the wrong HTTP method for it
-//	HTTP 400 ArgMissing             no InstanceUuid; no HttpListeners (absent or null,
-//	                                the real API wants [] when empty); no Configs
+//	HTTP 400 ArgMissing             no InstanceUuid; no Configs (HttpListeners absent
+//	                                or null is none: the official SDKs drop empty lists)
 //	HTTP 400 InvalidParameter       a body that is not JSON or has unknown fields,
 //	                                a listener without name or with a bad port, two
 //	                                listeners with one name or port; for Add, a name
@@ -130,6 +135,10 @@ type Instance struct {
 	SubProductName string
 	// CreatedTime reads like "2024-05-08 06:30:15".
 	CreatedTime string
+	// Tags are matched by DescribeLoadBalancers' TagName filter.
+	Tags []cdsapi.Tag
+	// InpaasId is an internal id the API reports, such as "1956".
+	InpaasId string
 }
 
 // Request is a recorded request and how the fake answered it.

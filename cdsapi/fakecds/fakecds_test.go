@@ -37,8 +37,12 @@ type raw struct {
 	action string
 	params map[string]string // the action's query parameters
 	body   string
-	// contentType defaults to application/json for a body.
+	// contentType defaults to application/json for a body; "-" sends
+	// none (as the Go SDK does).
 	contentType string
+	// repeat sends these action parameters a second time after signing,
+	// as the documentation's own call example does.
+	repeat map[string]string
 	// path defaults to /lb/.
 	path string
 	// beforeSign and afterSign edit the query around signing.
@@ -84,6 +88,9 @@ func send(t *testing.T, srv *fakecds.Server, r raw) answer {
 	if r.afterSign != nil {
 		r.afterSign(q)
 	}
+	for k, v := range r.repeat {
+		q.Add(k, v)
+	}
 	path := r.path
 	if path == "" {
 		path = "/lb/"
@@ -97,7 +104,9 @@ func send(t *testing.T, srv *fakecds.Server, r raw) answer {
 		if ct == "" {
 			ct = "application/json"
 		}
-		req.Header.Set("Content-Type", ct)
+		if ct != "-" {
+			req.Header.Set("Content-Type", ct)
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -221,15 +230,25 @@ func TestRequestChecks(t *testing.T) {
 		{"Modify as GET", raw{action: modify}, 400, cdsapi.CodeUnsupportedOperation},
 		{"wrong path", raw{action: cdsapi.ActionDescribeLoadBalancers, path: "/paas/monitor"}, 404, cdsapi.CodeResourceNotFound},
 		{"GET without InstanceUuid", raw{action: cdsapi.ActionDescribeLoadBalancerStrategys}, 400, cdsapi.CodeArgMissing},
-		{"GET of an unknown instance", raw{action: cdsapi.ActionDescribeLBInstanceListeners, params: map[string]string{"InstanceUuid": "nope"}}, 404, cdsapi.CodeResourceNotFound},
+		{"GET of an unknown instance", raw{action: cdsapi.ActionDescribeLoadBalancerStrategys, params: map[string]string{"InstanceUuid": "nope"}}, 404, cdsapi.CodeResourceNotFound},
+		{"DescribeLBInstanceListeners as GET", raw{action: cdsapi.ActionDescribeLBInstanceListeners, params: map[string]string{"InstanceUuid": instUuid}}, 400, cdsapi.CodeUnsupportedOperation},
+		{"DescribeLBInstanceListeners of an unknown instance", raw{method: "POST", action: cdsapi.ActionDescribeLBInstanceListeners, body: `{"InstanceUuid":"nope"}`}, 404, cdsapi.CodeResourceNotFound},
+		// What the official clients send.
+		{"no Content-Type (Go SDK)", raw{method: "POST", action: modify, body: strategies(""), contentType: "-"}, 200, cdsapi.CodeSuccess},
+		{"Python SDK envelope keys", raw{method: "POST", action: modify, body: `{"service":"lb","version":"2019-08-08","action":"ModifyLoadBalancerStrategys","InstanceUuid":"` + instUuid + `","HttpListeners":[]}`}, 200, cdsapi.CodeSuccess},
+		{"envelope keys are not listener fields", raw{method: "POST", action: modify, body: strategies(`,"TcpListeners":[{"service":"x"}]`)}, 400, cdsapi.CodeInvalidParameter},
+		{"parameter given twice with one value (the doc's example)", raw{action: cdsapi.ActionDescribeLoadBalancerStrategys, params: map[string]string{"InstanceUuid": instUuid}, repeat: map[string]string{"InstanceUuid": instUuid}}, 200, cdsapi.CodeSuccess},
+		{"parameter given twice with two values", raw{action: cdsapi.ActionDescribeLoadBalancerStrategys, params: map[string]string{"InstanceUuid": instUuid}, repeat: map[string]string{"InstanceUuid": "other"}}, 400, cdsapi.CodeInvalidParameter},
+		{"common parameter given twice", raw{action: cdsapi.ActionDescribeLoadBalancers, repeat: map[string]string{"Version": cdsapi.APIVersion}}, 400, cdsapi.CodeInvalidParameter},
 		{"bad JSON", raw{method: "POST", action: modify, body: `{"InstanceUuid":`}, 400, cdsapi.CodeInvalidParameter},
 		{"not an object", raw{method: "POST", action: modify, body: `[]`}, 400, cdsapi.CodeInvalidParameter},
 		{"form content type", raw{method: "POST", action: modify, body: strategies(""), contentType: "application/x-www-form-urlencoded"}, 400, cdsapi.CodeInvalidParameter},
 		{"charset is fine", raw{method: "POST", action: modify, body: strategies(""), contentType: "application/json; charset=utf-8"}, 200, cdsapi.CodeSuccess},
 		{"POST without InstanceUuid", raw{method: "POST", action: modify, body: `{"HttpListeners":[]}`}, 400, cdsapi.CodeArgMissing},
 		{"POST of an unknown instance", raw{method: "POST", action: custom, body: `{"InstanceUuid":"nope","Configs":"x"}`}, 404, cdsapi.CodeResourceNotFound},
-		{"no HttpListeners", raw{method: "POST", action: modify, body: `{"InstanceUuid":"` + instUuid + `"}`}, 400, cdsapi.CodeArgMissing},
-		{"null HttpListeners", raw{method: "POST", action: add, body: `{"InstanceUuid":"` + instUuid + `","HttpListeners":null}`}, 400, cdsapi.CodeArgMissing},
+		// The Go SDK (omitempty) and the Python SDK drop empty lists.
+		{"no HttpListeners", raw{method: "POST", action: modify, body: `{"InstanceUuid":"` + instUuid + `"}`}, 200, cdsapi.CodeSuccess},
+		{"null HttpListeners", raw{method: "POST", action: add, body: `{"InstanceUuid":"` + instUuid + `","HttpListeners":null}`}, 200, cdsapi.CodeSuccess},
 		{"unknown field", raw{method: "POST", action: modify, body: strategies(`,"Listeners":[]`)}, 400, cdsapi.CodeInvalidParameter},
 		{"duplicate name", raw{method: "POST", action: modify, body: strategies(`,"TcpListeners":[` + tcp("a", 81) + `,` + tcp("a", 82) + `]`)}, 400, cdsapi.CodeInvalidParameter},
 		{"duplicate port", raw{method: "POST", action: modify, body: strategies(`,"TcpListeners":[` + tcp("a", 81) + `,` + tcp("b", 81) + `]`)}, 400, cdsapi.CodeInvalidParameter},

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,7 +60,7 @@ func route(action string) (method string, h handler, ok bool) {
 	case cdsapi.ActionDescribeHaproxyCustomConfig:
 		return http.MethodGet, (*Server).describeCustomConfig, true
 	case cdsapi.ActionDescribeLBInstanceListeners:
-		return http.MethodGet, (*Server).describeInstanceListeners, true
+		return http.MethodPost, (*Server).describeInstanceListeners, true
 	case cdsapi.ActionModifyLoadBalancerStrategys:
 		return http.MethodPost, (*Server).modifyStrategies, true
 	case cdsapi.ActionAddLoadBalancerStrategys:
@@ -72,7 +73,7 @@ func route(action string) (method string, h handler, ok bool) {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	params := r.URL.Query()
+	params, dupErr := collapseRepeats(r.URL.Query())
 	idx := s.record(Request{
 		Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path,
 		Action: params.Get("Action"), Params: params, Body: body,
@@ -81,6 +82,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if r.URL.Path != "/lb/" && r.URL.Path != "/lb" {
 		s.answer(w, idx, fail(http.StatusNotFound, cdsapi.CodeResourceNotFound, "no API at %s; use /lb/", r.URL.Path))
+		return
+	}
+	if dupErr != "" {
+		s.answer(w, idx, fail(http.StatusBadRequest, cdsapi.CodeInvalidParameter, "%s", dupErr))
 		return
 	}
 	if rep, ok := s.authenticate(r.Method, params); !ok {
@@ -131,10 +136,34 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// commonParams are the signing parameters every request carries once.
+var commonParams = []string{"Action", "AccessKeyId", "SignatureMethod", "SignatureNonce",
+	"SignatureVersion", "Timestamp", "Version", "Signature"}
+
+// collapseRepeats turns an action parameter given several times with one
+// value into a single one: the documentation's own call example
+// (requests.post(url, json=body, params=params) on a URL that already holds
+// params) sends each action parameter twice, signed once. Different values
+// for one parameter are refused (the message says why); common parameters
+// given twice are left for authenticate to refuse.
+func collapseRepeats(q url.Values) (url.Values, string) {
+	for name, vs := range q {
+		if len(vs) < 2 || slices.Contains(commonParams, name) {
+			continue
+		}
+		for _, v := range vs[1:] {
+			if v != vs[0] {
+				return q, fmt.Sprintf("parameter %s given %d times with different values", name, len(vs))
+			}
+		}
+		q[name] = vs[:1]
+	}
+	return q, ""
+}
+
 // authenticate checks the common parameters and the signature.
 func (s *Server) authenticate(method string, params url.Values) (reply, bool) {
-	for _, name := range []string{"Action", "AccessKeyId", "SignatureMethod", "SignatureNonce",
-		"SignatureVersion", "Timestamp", "Version", "Signature"} {
+	for _, name := range commonParams {
 		switch len(params[name]) {
 		case 0:
 			return fail(http.StatusBadRequest, cdsapi.CodeArgMissing, "missing parameter %s", name), false
@@ -260,7 +289,11 @@ type lbJSON struct {
 	RoGroups        any
 	Status          string
 	StatusStr       string
+	SubProductKey   string
 	SubProductName  string
+	Tags            []cdsapi.Tag
+	Disks           int
+	InpaasId        string
 	VdcId           string
 	VdcName         string
 	Version         string
@@ -270,6 +303,7 @@ type lbJSON struct {
 func (s *Server) describeLoadBalancers(c call) reply {
 	ipFilter, uuidFilter, nameFilter := c.params.Get("IP"), c.params.Get("InstanceUuid"), c.params.Get("InstanceName")
 	start, end := c.params.Get("StartTime"), c.params.Get("EndTime")
+	tagFilter := c.params.Get("TagName")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.opts.Now()
@@ -282,7 +316,8 @@ func (s *Server) describeLoadBalancers(c call) reply {
 		if !strings.Contains(info.InstanceUuid, uuidFilter) || !strings.Contains(info.InstanceName, nameFilter) ||
 			ipFilter != "" && !matchesIP(ip, info.Vips, ipFilter) ||
 			start != "" && info.CreatedTime != "" && info.CreatedTime < start ||
-			end != "" && info.CreatedTime != "" && info.CreatedTime > end {
+			end != "" && info.CreatedTime != "" && info.CreatedTime > end ||
+			tagFilter != "" && !slices.ContainsFunc(info.Tags, func(t cdsapi.Tag) bool { return t.TagName == tagFilter }) {
 			continue
 		}
 		status := info.Status
@@ -302,6 +337,9 @@ func (s *Server) describeLoadBalancers(c call) reply {
 			ProjectName: info.ProjectName, RegionId: info.RegionId, ResourceId: info.InstanceUuid,
 			Status: status, StatusStr: statusStr, SubProductName: info.SubProductName,
 			Version: info.Version, Vips: append([]cdsapi.Vip{}, info.Vips...),
+			// As the newest documentation answers them.
+			CloneServices: "None", RelationService: "None", RoGroups: "None",
+			SubProductKey: "haproxy", InpaasId: info.InpaasId, Tags: append([]cdsapi.Tag{}, info.Tags...),
 		})
 	}
 	return ok(list, "Success.")
@@ -366,24 +404,35 @@ func (s *Server) describeCustomConfig(c call) reply {
 	return ok(cdsapi.CustomConfigData{Configs: in.customConfig}, "success")
 }
 
+// describeInstanceListeners answers as the newest documentation shows:
+// a POST with {"InstanceUuid"}, items {ListenerName, ListenerMode,
+// BackendNames} where BackendNames is null for TCP listeners.
 func (s *Server) describeInstanceListeners(c call) reply {
+	var req cdsapi.InstanceRequest
+	if rep, ok := decodeBody(c, &req, "InstanceUuid"); !ok {
+		return rep
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	in, rep, found := s.lookup(c.params.Get("InstanceUuid"))
+	in, rep, found := s.lookup(req.InstanceUuid)
 	if !found {
 		return rep
 	}
+	type backend struct {
+		BackendName string
+		DisplayName string
+	}
 	type item struct {
-		ListenerName string
-		ListenerPort int
+		BackendNames []backend
 		ListenerMode string
+		ListenerName string
 	}
 	list := []item{}
 	for _, h := range in.listeners.HttpListeners {
-		list = append(list, item{h.ListenerName, h.ListenerPort, h.ListenerMode})
+		list = append(list, item{[]backend{{h.ListenerName + model.BackendSuffix, "默认服务器组"}}, h.ListenerMode, h.ListenerName})
 	}
 	for _, t := range in.listeners.TcpListeners {
-		list = append(list, item{t.ListenerName, t.ListenerPort, t.ListenerMode})
+		list = append(list, item{nil, t.ListenerMode, t.ListenerName})
 	}
 	return ok(list, "success")
 }
@@ -398,7 +447,9 @@ func (s *Server) addStrategies(c call) reply { return s.setStrategies(c, true) }
 // AddLoadBalancerStrategys (add true).
 func (s *Server) setStrategies(c call, add bool) reply {
 	var req cdsapi.StrategiesRequest
-	if rep, ok := decodeBody(c, &req, "InstanceUuid", "HttpListeners"); !ok {
+	// HttpListeners absent or null is none: the Go SDK (omitempty) and the
+	// Python SDK drop empty lists.
+	if rep, ok := decodeBody(c, &req, "InstanceUuid"); !ok {
 		return rep
 	}
 	s.mu.Lock()
@@ -410,6 +461,7 @@ func (s *Server) setStrategies(c call, add bool) reply {
 	if rep, ok := s.checkIdle(in); !ok {
 		return rep
 	}
+	model.ApplyDefaults(&req.Listeners) // the same defaults as every other decoder
 	next := model.Listeners{HttpListeners: req.HttpListeners, TcpListeners: req.TcpListeners}
 	if add {
 		next = model.Listeners{
@@ -472,16 +524,29 @@ func (s *Server) startTask(in *instance) string {
 	return uuid.NewString()
 }
 
-// decodeBody checks the content type, that the required fields are present
-// and not null or empty, and decodes the body strictly into out.
+// envelopeKeys are the top-level keys of the Python SDK's request bodies
+// (BaseRequest.to_params in capitalonline/cds-python-sdk): ignored.
+var envelopeKeys = []string{"service", "version", "action"}
+
+// decodeBody checks the content type (application/json, or none at all: the
+// Go SDK never sends its headers), that the required fields are present
+// and not null or empty, and decodes the body strictly into out, ignoring
+// the Python SDK's envelope keys.
 func decodeBody(c call, out any, required ...string) (reply, bool) {
 	mediaType, _, _ := mime.ParseMediaType(c.contentType)
-	if mediaType != "application/json" {
+	if c.contentType != "" && mediaType != "application/json" {
 		return fail(http.StatusBadRequest, cdsapi.CodeInvalidParameter, "Content-Type must be application/json, not %q", c.contentType), false
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(c.body, &fields); err != nil {
 		return fail(http.StatusBadRequest, cdsapi.CodeInvalidParameter, "the body is not a JSON object: %v", err), false
+	}
+	body := c.body
+	if slices.ContainsFunc(envelopeKeys, func(k string) bool { _, ok := fields[k]; return ok }) {
+		for _, k := range envelopeKeys {
+			delete(fields, k)
+		}
+		body, _ = json.Marshal(fields) // a map of raw messages always encodes
 	}
 	for _, name := range required {
 		raw, present := fields[name]
@@ -489,7 +554,7 @@ func decodeBody(c call, out any, required ...string) (reply, bool) {
 			return fail(http.StatusBadRequest, cdsapi.CodeArgMissing, "missing parameter %s", name), false
 		}
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.body))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(out); err != nil {
 		return fail(http.StatusBadRequest, cdsapi.CodeInvalidParameter, "invalid body: %v", err), false

@@ -21,6 +21,7 @@ func instancesCommand() *cli.Command {
 			"Exit status: 0 listed, 2 usage or API errors.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text (a table) or json"},
+			&cli.StringFlag{Name: "tag", Usage: "only the instances that carry this tag (DescribeLoadBalancers' TagName filter)"},
 		}, apiFlags()...),
 		Action: instancesAction,
 	}
@@ -51,7 +52,7 @@ func instancesAction(c *cli.Context) error {
 	}
 	ctx, stop := interruptible(c)
 	defer stop()
-	list, err := client.DescribeLoadBalancers(ctx, cdsapi.DescribeLoadBalancersRequest{})
+	list, err := client.DescribeLoadBalancers(ctx, cdsapi.DescribeLoadBalancersRequest{TagName: c.String("tag")})
 	if err != nil {
 		return apiExit(fmt.Errorf("listing the instances: %w", err))
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/model"
 )
 
 func TestInstancesCommand(t *testing.T) {
@@ -71,5 +72,20 @@ func TestInstancesEmptyAndOddNames(t *testing.T) {
 	code, out, _ = runCLI(t, "", "instances")
 	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "a b c") {
 		t.Errorf("odd name: exit %d\n%s", code, out)
+	}
+}
+
+// TestInstancesTag: --tag sends DescribeLoadBalancers' TagName filter.
+func TestInstancesTag(t *testing.T) {
+	e := newCLIEnv(t, fakecds.Options{})
+	e.srv.AddInstance(fakecds.Instance{InstanceUuid: "5d8a2c1e-73f7-11ee-8a3c-0ad4b19c4d62", InstanceName: "tagged", Version: "2.6",
+		Tags: []cdsapi.Tag{{TagID: 24644, TagName: "test_tag"}}}, model.Listeners{}, "")
+	code, out, errOut := runCLI(t, "", "instances", "--tag", "test_tag")
+	if code != 0 || !strings.Contains(out, "tagged") || strings.Contains(out, basicUUID) || strings.Contains(out, customUUID) {
+		t.Errorf("--tag test_tag: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "", "instances", "--tag", "nope")
+	if code != 0 || strings.Contains(out, "tagged") || !strings.Contains(errOut, "no instances") {
+		t.Errorf("--tag nope: exit %d\n%s%s", code, out, errOut)
 	}
 }
