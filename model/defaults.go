@@ -68,33 +68,49 @@ type Change struct {
 // ApplyDefaults fills in the API's defaults where l leaves them empty:
 // "off" for empty EnableSourceIp/EnableRepeaterMode, GET for an empty
 // Httpchk Method. It also trims AclWhiteList entries of surrounding spaces
-// (the Terraform provider splits "a, b" on commas), and returns those trims
-// as changes (rule acl-entry-space) so that decoders can report them.
+// and drops empty ones (the Terraform provider splits "a, b" on commas),
+// and returns those changes (rule acl-entry-space) so that decoders can
+// report them.
 // A SessionPersistence Mode cannot be told apart from an explicit 0 in a
 // Go value; decoders preset it (DefaultCookieMode) before decoding.
 func ApplyDefaults(l *Listeners) []Change {
 	var out []Change
-	trim := func(ptr string, acl []string) {
+	// trim trims the entries of an AclWhiteList and drops the empty ones:
+	// the Terraform provider sends strings.Split(" a, b", ","), and [""]
+	// for a listener without a whitelist. Pointers name the entries as
+	// written.
+	trim := func(ptr string, acl []string) []string {
+		kept := acl[:0]
 		for i, e := range acl {
-			if t := strings.TrimSpace(e); t != e {
-				acl[i] = t
-				out = append(out, Change{
-					Pointer: ptr + "/AclWhiteList/" + strconv.Itoa(i), Rule: RuleACLEntrySpace,
-					Message: "AclWhiteList entry " + strconv.Quote(e) + " has surrounding spaces; it is read as " + strconv.Quote(t) + " (write it without spaces)",
-				})
+			t := strings.TrimSpace(e)
+			at := ptr + "/AclWhiteList/" + strconv.Itoa(i)
+			switch {
+			case t == "":
+				out = append(out, Change{Pointer: at, Rule: RuleACLEntrySpace,
+					Message: "AclWhiteList entry " + strconv.Quote(e) + " is empty and is dropped (the Terraform provider sends [\"\"] for no whitelist); remove it"})
+				continue
+			case t != e:
+				out = append(out, Change{Pointer: at, Rule: RuleACLEntrySpace,
+					Message: "AclWhiteList entry " + strconv.Quote(e) + " has surrounding spaces; it is read as " + strconv.Quote(t) + " (write it without spaces)"})
 			}
+			kept = append(kept, t)
 		}
+		return kept
 	}
 	for i := range l.HttpListeners {
 		h := &l.HttpListeners[i]
-		trim("/HttpListeners/"+strconv.Itoa(i), h.AclWhiteList)
+		if h.AclWhiteList != nil {
+			h.AclWhiteList = trim("/HttpListeners/"+strconv.Itoa(i), h.AclWhiteList)
+		}
 		if h.Option != nil && h.Option.Httpchk != nil && h.Option.Httpchk.Method == "" {
 			h.Option.Httpchk.Method = DefaultHttpchkMethod
 		}
 	}
 	for i := range l.TcpListeners {
 		t := &l.TcpListeners[i]
-		trim("/TcpListeners/"+strconv.Itoa(i), t.AclWhiteList)
+		if t.AclWhiteList != nil {
+			t.AclWhiteList = trim("/TcpListeners/"+strconv.Itoa(i), t.AclWhiteList)
+		}
 		if t.EnableSourceIp == "" {
 			t.EnableSourceIp = DefaultOnOff
 		}

@@ -44,8 +44,8 @@ var catalogue = finding.Catalogue{
 		Summary: "HttpListeners/TcpListeners absent (or null) means none; the documentation marks HttpListeners required",
 		Why:     "the Go SDK's omitempty and the Python SDK drop empty lists, and the platform takes such bodies as having no listeners of that kind"},
 	{Name: model.RuleACLEntrySpace, Severity: finding.Warning, Basis: notEnforced,
-		Summary: "AclWhiteList entries are trimmed of surrounding spaces",
-		Why:     `the Terraform provider splits "a, b" on commas and sends " b"; the space is not part of the address`},
+		Summary: "AclWhiteList entries are trimmed of surrounding spaces, and empty entries dropped",
+		Why:     `the Terraform provider splits "a, b" on commas and sends " b" (and [""] for no whitelist); the space is not part of the address`},
 	// Errors.
 	{Name: "required", Severity: finding.Error, Basis: apiRefuses,
 		Summary: "fields the API requires (ModifyLoadBalancerStrategys tables) must be set",
