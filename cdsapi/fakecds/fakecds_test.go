@@ -437,3 +437,4 @@ func TestConcurrentRequests(t *testing.T) {
 		t.Errorf("%d requests recorded, want 20", n)
 	}
 }
+

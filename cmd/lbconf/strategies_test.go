@@ -120,3 +120,37 @@ func TestStrategiesChange(t *testing.T) {
 		})
 	}
 }
+
+// TestPlatformNamedListenerRoundTrip: an instance whose listeners the
+// platform named with hyphens (a CCK cluster's ccp-cluster-master-api, the
+// doc's http-test) is pulled, linted, compiled and applied unchanged
+// through the fake: warnings only, and apply sends nothing new.
+func TestPlatformNamedListenerRoundTrip(t *testing.T) {
+	e := newCLIEnv(t, fakecds.Options{})
+	const uuid = "7a1b2c3d-73f7-11ee-8a3c-0ad4b19c4d62"
+	srv := []model.BackendServer{{IP: "10.0.0.5", Port: 6443, Weight: "1", MaxConn: 0}}
+	e.srv.AddInstance(fakecds.Instance{InstanceUuid: uuid, InstanceName: "cck", Version: "2.6"}, model.Listeners{
+		HttpListeners: []model.HttpListener{{ListenerName: "http-test", ListenerPort: 8080, ListenerMode: "http", MaxConn: 100,
+			ClientTimeout: "30", ClientTimeoutUnit: "s", ConnectTimeout: "5", ConnectTimeoutUnit: "s", ServerTimeout: "30",
+			ServerTimeoutUnit: "s", Scheduler: "roundrobin", StickySession: "off", BackendServer: srv}},
+		TcpListeners: []model.TcpListener{{ListenerName: "ccp-cluster-master-api", ListenerPort: 6443, ListenerMode: "tcp", MaxConn: 100,
+			ClientTimeout: "30", ClientTimeoutUnit: "s", ConnectTimeout: "5", ConnectTimeoutUnit: "s", ServerTimeout: "30",
+			ServerTimeoutUnit: "s", Scheduler: "roundrobin", BackendServer: srv}},
+	}, "")
+	pulled := filepath.Join(t.TempDir(), "cck.json")
+	if code, _, errOut := runCLI(t, "", "strategies", "pull", "--instance", uuid, "-o", pulled); code != 0 {
+		t.Fatalf("pull: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := runCLI(t, "", "lint", pulled)
+	if code != 0 || !strings.Contains(out, "warning listener-name-doc") || strings.Contains(out, "error") {
+		t.Errorf("lint: exit %d\n%s%s", code, out, errOut)
+	}
+	code, cfg, errOut := runCLI(t, "", "compile", "--target", "2.6", pulled)
+	if code != 0 || !strings.Contains(cfg, "\nlisten ccp-cluster-master-api\n") || !strings.Contains(cfg, "\nbackend http-test-abk\n") {
+		t.Errorf("compile: exit %d\n%s", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "", "strategies", "apply", "--instance", uuid, "--yes", "--backup-dir", e.backups, pulled)
+	if code != 0 || !strings.Contains(errOut, "no changes") || len(e.srv.RequestsFor(cdsapi.ActionModifyLoadBalancerStrategys)) != 0 {
+		t.Errorf("apply unchanged: exit %d\n%s%s", code, out, errOut)
+	}
+}
