@@ -144,12 +144,11 @@ type k8sBackendServer struct {
 	MaxConn int    `json:"MaxConn"`
 }
 
-
 const clientUuid = "0311fb08-73f7-11ee-8a3c-0ad4b19c4d62"
 
 func goSDKTCP(name string, port int, acl []*string, serverMaxConn int) *goSDKTCPListen {
 	return &goSDKTCPListen{
-		AclWhiteList: acl,
+		AclWhiteList:  acl,
 		BackendServer: []*goSDKBackendServer{{IP: ptr("10.0.0.5"), MaxConn: ptr(serverMaxConn), Port: ptr(6443), Weight: ptr("1")}},
 		ClientTimeout: ptr("60"), ClientTimeoutUnit: ptr("s"), ConnectTimeout: ptr("5"), ConnectTimeoutUnit: ptr("s"),
 		ListenerMode: ptr("tcp"), ListenerName: ptr(name), ListenerPort: ptr(port), MaxConn: ptr(2000),

@@ -437,4 +437,3 @@ func TestConcurrentRequests(t *testing.T) {
 		t.Errorf("%d requests recorded, want 20", n)
 	}
 }
-
