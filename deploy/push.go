@@ -162,6 +162,9 @@ func runCheck(ctx context.Context, ui UI, check CheckFunc, file string, text []b
 		verdict = "rejects it"
 	}
 	ui.Info(fmt.Sprintf("haproxy -c (%s, %s) %s", r.Binary, r.Version, verdict))
+	if sum := r.PreludeSummary(); sum != "" {
+		ui.Info(sum) // once, and never as findings
+	}
 	for _, n := range r.Notes {
 		where := file
 		if n.Line > 0 {

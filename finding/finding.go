@@ -66,11 +66,20 @@ type Finding struct {
 
 // String renders the finding as FILE:LINE:COL: SEVERITY RULE: MESSAGE (POINTER).
 func (f Finding) String() string {
-	s := fmt.Sprintf("%s:%d:%d: %s %s: %s", f.File, f.Line, f.Col, f.Severity, f.Rule, f.Message)
+	s := fmt.Sprintf("%s: %s %s: %s", f.Where(), f.Severity, f.Rule, f.Message)
 	if f.Pointer != "" {
 		s += " (" + f.Pointer + ")"
 	}
 	return s
+}
+
+// Where is FILE:LINE:COL, or FILE alone for a finding about no line (never
+// a made-up ":0:0").
+func (f Finding) Where() string {
+	if f.Line <= 0 {
+		return f.File
+	}
+	return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Col)
 }
 
 // Sort orders findings by file, line, column, then rule and message, so that

@@ -61,3 +61,15 @@ func TestCatalogueCheck(t *testing.T) {
 		t.Errorf("want 4 errors, got %v", errs)
 	}
 }
+
+// A finding about no line prints FILE alone, never a made-up ":0:0".
+func TestStringWithoutLine(t *testing.T) {
+	f := Finding{File: "x.cfg", Severity: Warning, Rule: "r", Message: "m"}
+	if got := f.String(); got != "x.cfg: warning r: m" {
+		t.Errorf("got %q", got)
+	}
+	f.Line, f.Col = 3, 5
+	if got := f.String(); got != "x.cfg:3:5: warning r: m" {
+		t.Errorf("got %q", got)
+	}
+}

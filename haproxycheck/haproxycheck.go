@@ -48,8 +48,9 @@ const Rule = "haproxy-check"
 // Rules returns the catalogue entry of Rule. Its findings are errors when
 // haproxy refuses the config and warnings otherwise.
 func Rules() []finding.Rule {
-	return []finding.Rule{{Name: Rule, Severity: finding.Error, Input: "cfg",
-		Summary: "the local haproxy's own check (haproxy -c, run by push): its alerts are errors, its warnings warnings"}}
+	return []finding.Rule{{Name: Rule, Severity: finding.Error, Input: "cfg", Basis: finding.HAProxyRefuses,
+		Summary: "the local haproxy's own check (haproxy -c, run by push): its alerts are errors, its warnings warnings (the documented prelude's own warnings are said once, apart)",
+		Why:     "an alert means haproxy refuses the config, so the instance could not reload"}}
 }
 
 // BinaryEnv names an environment variable that, when set, is the path of
@@ -92,6 +93,12 @@ type Result struct {
 	// file name and line numbers (0 for messages about no line). An ALERT
 	// is an error when haproxy failed, a warning otherwise.
 	Findings []finding.Finding
+	// Prelude holds the warnings that come from the documented prelude
+	// itself (option httplog/tcplog overriding log-format in defaults,
+	// option forwardfor of defaults ignored by TCP proxies): not problems
+	// of the listeners, so not in Findings. [Result.PreludeSummary] says
+	// them in one line.
+	Prelude []finding.Finding
 	// Notes say what was not checked, or was checked with a stand-in.
 	Notes []Note
 	// Output is what haproxy printed on its last run, with the temporary
@@ -288,6 +295,12 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 		}
 		if m.File == cfgPath && m.Line >= 1 && m.Line <= len(userLines) {
 			f.Line, f.Col = m.Line, firstCol(userLines[m.Line-1])
+		} else if n := proxyLine(userLines, m.Text); n > 0 {
+			f.Line, f.Col = n, firstCol(userLines[n-1]) // a message about a proxy, without a line: its header
+		}
+		if m.Level == "WARNING" && fromPrelude(m.Text) {
+			res.Prelude = append(res.Prelude, f)
+			continue
 		}
 		res.Findings = append(res.Findings, f)
 	}
@@ -332,6 +345,68 @@ func removedSince(text string) (haproxyver.Version, bool) {
 		return haproxyver.Version{}, false
 	}
 	return haproxyver.Parse(m[1])
+}
+
+// preludeWarnings match what haproxy -c says because of the documented
+// prelude's defaults section: log-format, option httplog and option tcplog
+// each override the one before, and option forwardfor does not apply to
+// `mode tcp` proxies. They are the same for every listener document.
+var preludeWarnings = []*regexp.Regexp{
+	regexp.MustCompile(`'option httplog' overrides previous 'log-format' in 'defaults' section`),
+	regexp.MustCompile(`'option tcplog' overrides previous 'option httplog' in 'defaults' section`),
+	regexp.MustCompile(`'option forwardfor' ignored for proxy '[^']+' as it requires HTTP mode`),
+}
+
+func fromPrelude(text string) bool {
+	for _, re := range preludeWarnings {
+		if re.MatchString(text) {
+			return true
+		}
+	}
+	return false
+}
+
+var proxyNameRE = regexp.MustCompile(`\bproxy '([^']+)'`)
+
+// proxyLine returns the line of the header of the proxy a message names
+// ("... for proxy 'db' ..."), or 0.
+func proxyLine(lines []string, text string) int {
+	m := proxyNameRE.FindStringSubmatch(text)
+	if m == nil {
+		return 0
+	}
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) >= 2 && f[1] == m[1] && (f[0] == "listen" || f[0] == "frontend" || f[0] == "backend" || f[0] == "defaults") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// PreludeSummary says the prelude's warnings in one line, or "" when there
+// are none.
+func (r *Result) PreludeSummary() string {
+	if len(r.Prelude) == 0 {
+		return ""
+	}
+	var overrides, tcp []string
+	for _, f := range r.Prelude {
+		if m := proxyNameRE.FindStringSubmatch(f.Message); m != nil && strings.Contains(f.Message, "forwardfor") {
+			tcp = append(tcp, m[1])
+			continue
+		}
+		overrides = append(overrides, f.Message)
+	}
+	var parts []string
+	if len(overrides) > 0 {
+		parts = append(parts, "in defaults, log-format, option httplog and option tcplog override each other")
+	}
+	if len(tcp) > 0 {
+		parts = append(parts, "option forwardfor of defaults does not apply to the TCP proxies "+strings.Join(tcp, ", "))
+	}
+	return fmt.Sprintf("haproxy -c gave %d warning(s) that come from the documented prelude (global/defaults), not from the listeners: %s",
+		len(r.Prelude), strings.Join(parts, "; "))
 }
 
 // boilerplate reports haproxy's closing lines, which add nothing.

@@ -9,9 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxycheck"
 	"github.com/lbconf/lbconf/internal/haproxytest"
+	"github.com/lbconf/lbconf/model"
 )
 
 // documented is the API documentation's sample config.
@@ -22,6 +24,26 @@ func documented(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// compiled is the default compile output (documented prelude) of one HTTP
+// and one TCP listener, for 2.6.
+func compiled(t *testing.T) []byte {
+	t.Helper()
+	srv := []model.BackendServer{{IP: "127.0.0.1", Port: 9000, Weight: "1", MaxConn: 10}}
+	l := &model.Listeners{
+		HttpListeners: []model.HttpListener{{ListenerName: "web", ListenerPort: 8080, ListenerMode: "http", MaxConn: 10,
+			ClientTimeout: "1", ClientTimeoutUnit: "s", ConnectTimeout: "1", ConnectTimeoutUnit: "s", ServerTimeout: "1",
+			ServerTimeoutUnit: "s", Scheduler: "roundrobin", StickySession: "off", BackendServer: srv}},
+		TcpListeners: []model.TcpListener{{ListenerName: "db", ListenerPort: 3306, ListenerMode: "tcp", MaxConn: 10,
+			ClientTimeout: "1", ClientTimeoutUnit: "s", ConnectTimeout: "1", ConnectTimeoutUnit: "s", ServerTimeout: "1",
+			ServerTimeoutUnit: "s", Scheduler: "roundrobin", BackendServer: srv}},
+	}
+	out, err := compiler.Compile(l, compiler.Options{Target: "2.6", BindAddress: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // instanceConfig names files, users and hosts that exist only on an
@@ -68,12 +90,13 @@ func TestCheckRealBinary(t *testing.T) {
 		valid     bool
 		errors    []int // lines of error findings
 		warnings  []int // lines of warning findings
+		prelude   []int // lines of the prelude's warnings (Result.Prelude)
 		noteLines []int // lines that must have a note
 		noteHas   []string
 	}{
 		{
 			name: "documented sample for 2.4", text: documented(t), target: "2.4", valid: true,
-			warnings: []int{21, 22}, noteLines: []int{3, 4, 10},
+			warnings: []int{}, prelude: []int{21, 22}, noteLines: []int{3, 4, 10},
 			noteHas: []string{"nbproc 1", "instance's 2.4 accepts it", "checked with the local haproxy"},
 		},
 		{
@@ -90,6 +113,13 @@ func TestCheckRealBinary(t *testing.T) {
 			noteLines: []int{3, 4, 5, 6, 7, 14, 17, 18, 19, 24, 25},
 			noteHas: []string{"throwaway certificate", "crt-list", "throwaway CA", "crl-file /etc/lbconf-no-such-dir/crl.pem",
 				"empty file", "plain 503 answer", "app.lbconf-no-such-host.internal", "user lbconf-no-such-user"},
+		},
+		{
+			// The default compile output: the prelude's warnings (including
+			// option forwardfor for the TCP listener db, at its header) are
+			// apart from the findings, which are none.
+			name: "compiled with the default prelude", text: compiled(t), target: "2.6", valid: true,
+			warnings: []int{}, prelude: []int{20, 21, 67},
 		},
 		{
 			name: "instance files, valid", text: []byte(strings.Replace(instanceConfig, "    frobnicate on\n", "", 1)), target: "2.4", valid: true,
@@ -123,6 +153,21 @@ func TestCheckRealBinary(t *testing.T) {
 			}
 			if tt.warnings != nil && !sameInts(warnLines, tt.warnings) {
 				t.Errorf("warning lines %v, want %v: %v", warnLines, tt.warnings, res.Findings)
+			}
+			var preludeLines []int
+			for _, f := range res.Prelude {
+				preludeLines = append(preludeLines, f.Line)
+			}
+			if tt.prelude != nil && !sameInts(preludeLines, tt.prelude) {
+				t.Errorf("prelude warning lines %v, want %v: %v", preludeLines, tt.prelude, res.Prelude)
+			}
+			if sum := res.PreludeSummary(); tt.prelude != nil && ((sum != "") != (len(tt.prelude) > 0) || len(tt.prelude) > 0 && !strings.Contains(sum, "documented prelude")) {
+				t.Errorf("PreludeSummary %q", sum)
+			}
+			for _, f := range append(res.Findings, res.Prelude...) {
+				if f.Line == 0 && strings.Contains(f.Message, "proxy '") {
+					t.Errorf("a message about a proxy has no line: %v", f)
+				}
 			}
 			var notes []string
 			noted := map[int]bool{}

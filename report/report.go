@@ -58,7 +58,7 @@ func Text(w io.Writer, fs []finding.Finding, color bool) error {
 		if f.Severity == finding.Warning {
 			sev = "\x1b[1;33mwarning\x1b[0m"
 		}
-		line := fmt.Sprintf("\x1b[1m%s:%d:%d:\x1b[0m %s \x1b[36m%s\x1b[0m: %s", f.File, f.Line, f.Col, sev, f.Rule, f.Message)
+		line := fmt.Sprintf("\x1b[1m%s:\x1b[0m %s \x1b[36m%s\x1b[0m: %s", f.Where(), sev, f.Rule, f.Message)
 		if f.Pointer != "" {
 			line += " \x1b[2m(" + f.Pointer + ")\x1b[0m"
 		}

@@ -233,10 +233,14 @@ func TestPushHAProxyCheck(t *testing.T) {
 	}
 	for _, s := range []string{"haproxy -c (", "accepts it", "new.cfg:10: not checked by haproxy -c", "nbproc 1",
 		"crt /etc/lbconf-no-such-dir/c1.pem: the file is not on this machine; checked with a throwaway certificate",
-		"warning haproxy-check: 'option httplog' overrides"} {
+		"haproxy -c gave 2 warning(s) that come from the documented prelude"} {
 		if !strings.Contains(errOut, s) {
 			t.Errorf("stderr lacks %q:\n%s", s, errOut)
 		}
+	}
+	// The prelude's warnings are said once, never as findings, never at :0:0.
+	if strings.Count(errOut, "documented prelude") != 1 || strings.Contains(errOut, "warning haproxy-check: 'option httplog'") || strings.Contains(errOut, ":0:0:") {
+		t.Errorf("prelude warnings reported as findings:\n%s", errOut)
 	}
 	// An error haproxy finds, reported at the line of the user's file: a
 	// sample fetch that does not exist.
