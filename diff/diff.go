@@ -67,6 +67,9 @@ type Result struct {
 	B string `json:"b"`
 	// Same reports that there is no change.
 	Same bool `json:"same"`
+	// Notes say, once, what was not compared and why (CertificateName
+	// between a document and a config).
+	Notes []string `json:"notes,omitempty"`
 	// Changes in a stable order: listeners in A's order (HTTP, then TCP),
 	// then listeners only in B, then extra lines, then the prelude.
 	Changes []Change `json:"changes"`
@@ -77,6 +80,9 @@ func Compare(a, b *Document) *Result {
 	r := &Result{A: a.Name, B: b.Name, Changes: []Change{}}
 	na, nb := decompile.Normalize(a.Listeners), decompile.Normalize(b.Listeners)
 	namesKnown := a.Format != FormatCfg && b.Format != FormatCfg
+	if !namesKnown && (hasCertificateNames(a.Listeners) || hasCertificateNames(b.Listeners)) {
+		r.Notes = append(r.Notes, "CertificateName is not compared: it is a label of the API that haproxy.cfg cannot carry (only CertificateId is in the bind line)")
+	}
 	r.listeners(viewsOf(na, a.Listeners), viewsOf(nb, b.Listeners), namesKnown)
 	r.lines(KindExtra, a.extra, b.extra)
 	if a.Format == FormatCfg && b.Format == FormatCfg {
@@ -84,6 +90,21 @@ func Compare(a, b *Document) *Result {
 	}
 	r.Same = len(r.Changes) == 0
 	return r
+}
+
+// hasCertificateNames reports whether any certificate of l has a name.
+func hasCertificateNames(l *model.Listeners) bool {
+	if l == nil {
+		return false
+	}
+	for _, h := range l.HttpListeners {
+		for _, c := range h.CertificateIds {
+			if c.CertificateName != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // view is a listener of either kind, normalised, for comparison.

@@ -200,3 +200,36 @@ func TestCompiledIsSame(t *testing.T) {
 		}
 	}
 }
+
+// TestCertificateNameNotInConfigs: a document with certificate names and
+// the config compiled from it mean the same (names are not in configs, said
+// once in Notes); two documents compare names.
+func TestCertificateNameNotInConfigs(t *testing.T) {
+	const doc = `{"HttpListeners":[{"ListenerName":"web","ListenerPort":443,"ListenerMode":"http","MaxConn":10,` +
+		`"ClientTimeout":"1","ClientTimeoutUnit":"s","ConnectTimeout":"1","ConnectTimeoutUnit":"s","ServerTimeout":"1","ServerTimeoutUnit":"s",` +
+		`"Scheduler":"roundrobin","StickySession":"off","CertificateIds":[{"CertificateId":"c1","CertificateName":"shop cert"},{"CertificateId":"c2","CertificateName":"api"}],` +
+		`"BackendServer":[{"IP":"10.0.0.1","Port":80,"Weight":"1","MaxConn":10}]}],"TcpListeners":[]}`
+	a := load(t, "a.json", doc)
+	cfg, err := compiler.Compile(a.Listeners, compiler.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load("a.cfg", cfg, decompile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*Result{Compare(a, b), Compare(b, a)} {
+		if !r.Same || len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "CertificateName is not compared") {
+			t.Errorf("doc vs cfg: same %v, notes %q, changes %+v", r.Same, r.Notes, r.Changes)
+		}
+		var text bytes.Buffer
+		_ = r.WriteText(&text)
+		if strings.Count(text.String(), "CertificateName") != 1 {
+			t.Errorf("the note is not said once:\n%s", text.String())
+		}
+	}
+	renamed := load(t, "b.json", strings.Replace(doc, `"shop cert"`, `"shop"`, 1))
+	if r := Compare(a, renamed); r.Same || len(r.Notes) != 0 {
+		t.Errorf("doc vs doc: names not compared: %+v", r)
+	}
+}

@@ -24,8 +24,14 @@ func (r *Result) WriteJSON(w io.Writer) error {
 // only A has, "+" what only B has, "~" a value that changed.
 func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
+	notes := func() {
+		for _, n := range r.Notes {
+			b.WriteString("note: " + n + "\n")
+		}
+	}
 	if r.Same {
 		fmt.Fprintf(&b, "%s and %s mean the same listeners\n", r.A, r.B)
+		notes()
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
@@ -85,6 +91,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	add(counts.extra, "line outside the model differs", "lines outside the model differ")
 	add(counts.prelude, "prelude line differs", "prelude lines differ")
 	fmt.Fprintf(&b, "%s\n", strings.Join(parts, ", "))
+	notes()
 	_, err := io.WriteString(w, b.String())
 	return err
 }
