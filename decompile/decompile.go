@@ -117,18 +117,69 @@ const (
 // in file order; both lists are non-nil. Losses are sorted by line and
 // column. The error is non-nil only when the text cannot be parsed at all.
 func Decompile(text []byte, opts Options) (*model.Listeners, []Loss, error) {
+	r, err := Explain(text, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.Listeners, r.Losses, nil
+}
+
+// Result is what [Explain] finds out about a config.
+type Result struct {
+	// Listeners and Losses are what [Decompile] returns.
+	Listeners *model.Listeners
+	Losses    []Loss
+	// Notes say which values the config leaves to its defaults section
+	// or to HAProxy's own defaults, and what the model was given for
+	// them; sorted by line.
+	Notes []Note
+	// Sources maps listeners-relative JSON pointers (/HttpListeners/0,
+	// /HttpListeners/0/MaxConn, /TcpListeners/1/BackendServer/2) to the
+	// config line their value came from.
+	Sources map[string]int
+}
+
+// Note is one value the config does not state for a listener.
+type Note struct {
+	Line int    `json:"line"`
+	Text string `json:"text"`
+}
+
+// Line returns the config line the value at pointer came from: that of
+// the longest pointer prefix Sources knows, 0 when none.
+func (r *Result) Line(pointer string) int {
+	for p := pointer; p != ""; {
+		if n, ok := r.Sources[p]; ok && n > 0 {
+			return n
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return 0
+}
+
+// Explain is Decompile that also says where each value came from and which
+// values were filled from defaults.
+func Explain(text []byte, opts Options) (*Result, error) {
 	f, err := cfgparse.Parse(text)
 	if err != nil {
-		return nil, nil, fmt.Errorf("decompile: %w", err)
+		return nil, fmt.Errorf("decompile: %w", err)
 	}
-	l, losses := FromFile(f, opts)
-	return l, losses, nil
+	return explainFile(f, opts), nil
 }
 
 // FromFile is Decompile for a config already parsed with cfgparse.Parse,
 // for callers that read the file's sections themselves too.
 func FromFile(f *cfgparse.File, opts Options) (*model.Listeners, []Loss) {
-	d := &decompiler{opts: opts.withDefaults(), file: f}
+	r := explainFile(f, opts)
+	return r.Listeners, r.Losses
+}
+
+func explainFile(f *cfgparse.File, opts Options) *Result {
+	d := &decompiler{opts: opts.withDefaults(), file: f, sources: map[string]int{}}
 	for _, s := range f.Sections {
 		if s.Kind == "defaults" {
 			d.lastDefaults = s
@@ -142,7 +193,8 @@ func FromFile(f *cfgparse.File, opts Options) (*model.Listeners, []Loss) {
 		}
 		return a.Col < b.Col
 	})
-	return l, d.losses
+	sort.SliceStable(d.notes, func(i, j int) bool { return d.notes[i].Line < d.notes[j].Line })
+	return &Result{Listeners: l, Losses: d.losses, Notes: d.notes, Sources: d.sources}
 }
 
 // decompiler holds the state of one Decompile call.
@@ -153,6 +205,18 @@ type decompiler struct {
 	// none): the one that applies to every listener compile writes.
 	lastDefaults *cfgparse.Section
 	losses       []Loss
+	notes        []Note
+	sources      map[string]int
+}
+
+// note records a value the config leaves to defaults.
+func (d *decompiler) note(line int, text string) {
+	for _, n := range d.notes {
+		if n.Line == line && n.Text == text {
+			return
+		}
+	}
+	d.notes = append(d.notes, Note{Line: line, Text: text})
 }
 
 // run classifies the sections and builds the listeners.
@@ -226,7 +290,7 @@ func (d *decompiler) run() *model.Listeners {
 			case s.Mode() == "tcp" || s.Mode() == "":
 				// No mode anywhere is HAProxy's default, tcp.
 				d.header(s)
-				out.TcpListeners = append(out.TcpListeners, d.tcpListener(s))
+				out.TcpListeners = append(out.TcpListeners, d.tcpListener(fmt.Sprintf("/TcpListeners/%d", len(out.TcpListeners)), s))
 			default:
 				d.loseSection(s, fmt.Sprintf("is not a TCP listener (it is in mode %s)", s.Mode()))
 			}
@@ -239,7 +303,7 @@ func (d *decompiler) run() *model.Listeners {
 			}
 			d.header(s)
 			d.header(be)
-			out.HttpListeners = append(out.HttpListeners, d.httpListener(s, be))
+			out.HttpListeners = append(out.HttpListeners, d.httpListener(fmt.Sprintf("/HttpListeners/%d", len(out.HttpListeners)), s, be))
 		case "backend":
 			if pairOf[s] == nil {
 				d.loseSection(s, "is not the backend of an HTTP listener (the `N"+BackendSuffix+"` default_backend of a `frontend N`)")

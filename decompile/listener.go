@@ -13,7 +13,7 @@ import (
 )
 
 // httpListener builds an HTTP listener from a frontend and its backend.
-func (d *decompiler) httpListener(fe, be *cfgparse.Section) model.HttpListener {
+func (d *decompiler) httpListener(ptr string, fe, be *cfgparse.Section) model.HttpListener {
 	l := model.HttpListener{
 		ListenerName:   fe.Name,
 		ListenerMode:   model.ModeHTTP,
@@ -74,11 +74,90 @@ func (d *decompiler) httpListener(fe, be *cfgparse.Section) model.HttpListener {
 	}
 	l.BackendServer, _ = b.servers(cookieKey != "", false)
 	b.sweep()
+
+	l.Scheduler = d.defaultScheduler(b, l.Scheduler)
+	l.MaxConn = d.defaultMaxConn(f, l.MaxConn)
+	d.noTimeout(f, "timeout client")
+	d.noTimeout(b, "timeout connect")
+	d.noTimeout(b, "timeout server")
+	d.record(ptr, fe.Header.Num, map[string]int{
+		"ListenerName": fe.Header.Num, "ListenerPort": f.lines["bind"], "MaxConn": f.lines["maxconn"],
+		"ClientTimeout": f.lines["timeout client"], "ClientTimeoutUnit": f.lines["timeout client"],
+		"ConnectTimeout": or(b.lines["timeout connect"], be.Header.Num), "ConnectTimeoutUnit": or(b.lines["timeout connect"], be.Header.Num),
+		"ServerTimeout": or(b.lines["timeout server"], be.Header.Num), "ServerTimeoutUnit": or(b.lines["timeout server"], be.Header.Num),
+		"Scheduler": or(b.lines["balance"], be.Header.Num), "SessionPersistence": b.lines["cookie"], "Option": b.lines["option httpchk"],
+		"BackendServer":  be.Header.Num,
+		"CertificateIds": f.lines["bind"],
+	}, b.serverLines)
 	return l
 }
 
+// or returns line, or fallback when line is 0.
+func or(line, fallback int) int {
+	if line == 0 {
+		return fallback
+	}
+	return line
+}
+
+// record notes the lines the listener at ptr came from.
+func (d *decompiler) record(ptr string, header int, fields map[string]int, servers []int) {
+	d.sources[ptr] = header
+	for field, line := range fields {
+		if line > 0 {
+			d.sources[ptr+"/"+field] = line
+		}
+	}
+	for i, line := range servers {
+		d.sources[fmt.Sprintf("%s/BackendServer/%d", ptr, i)] = line
+	}
+}
+
+// defaultScheduler fills HAProxy's default balance algorithm, roundrobin,
+// for a proxy without a balance line (here or in its defaults).
+func (d *decompiler) defaultScheduler(p *proxy, sched string) string {
+	if sched != "" || p.lines["balance"] != 0 {
+		return sched
+	}
+	d.note(p.sec.Header.Num, p.sec.Label()+" has no balance (here or in defaults): HAProxy's default, roundrobin, is the Scheduler")
+	return "roundrobin"
+}
+
+// defaultMaxConn fills what HAProxy (2.x) gives a proxy without maxconn
+// (here or in its defaults): the global maxconn.
+func (d *decompiler) defaultMaxConn(p *proxy, maxconn int) int {
+	if maxconn != 0 || p.lines["maxconn"] != 0 {
+		return maxconn
+	}
+	for _, s := range d.file.Sections {
+		if s.Kind != "global" {
+			continue
+		}
+		if dir := s.Effective("maxconn"); dir != nil && len(dir.Fields) == 2 {
+			if n, err := strconv.Atoi(dir.Fields[1]); err == nil && n > 0 {
+				p.lines["maxconn"] = dir.Line
+				d.note(p.sec.Header.Num, fmt.Sprintf("%s has no maxconn (here or in defaults): HAProxy gives it the global maxconn %d (line %d), which is its MaxConn",
+					p.sec.Label(), n, dir.Line))
+				return n
+			}
+		}
+	}
+	d.note(p.sec.Header.Num, p.sec.Label()+" has no maxconn here, in defaults or in global: HAProxy derives its limit from the process's file-descriptor limit, which a listener cannot state; set MaxConn")
+	return 0
+}
+
+// noTimeout notes a timeout that is neither in the proxy nor in its
+// defaults: HAProxy then runs without one (and warns), which a listener
+// cannot state.
+func (d *decompiler) noTimeout(p *proxy, kw string) {
+	if p.lines[kw] != 0 {
+		return
+	}
+	d.note(p.sec.Header.Num, fmt.Sprintf("%s has no `%s` (here or in defaults): HAProxy runs without one, which a listener cannot state; set it", p.sec.Label(), kw))
+}
+
 // tcpListener builds a TCP listener from a `listen` section.
-func (d *decompiler) tcpListener(s *cfgparse.Section) model.TcpListener {
+func (d *decompiler) tcpListener(ptr string, s *cfgparse.Section) model.TcpListener {
 	l := model.TcpListener{
 		ListenerName:       s.Name,
 		ListenerMode:       model.ModeTCP,
@@ -108,6 +187,19 @@ func (d *decompiler) tcpListener(s *cfgparse.Section) model.TcpListener {
 		l.EnableSourceIp = model.On
 	}
 	p.sweep()
+
+	l.Scheduler = d.defaultScheduler(p, l.Scheduler)
+	l.MaxConn = d.defaultMaxConn(p, l.MaxConn)
+	for _, kw := range []string{"timeout client", "timeout connect", "timeout server"} {
+		d.noTimeout(p, kw)
+	}
+	d.record(ptr, s.Header.Num, map[string]int{
+		"ListenerName": s.Header.Num, "ListenerPort": p.lines["bind"], "MaxConn": p.lines["maxconn"],
+		"ClientTimeout": p.lines["timeout client"], "ClientTimeoutUnit": p.lines["timeout client"],
+		"ConnectTimeout": p.lines["timeout connect"], "ConnectTimeoutUnit": p.lines["timeout connect"],
+		"ServerTimeout": p.lines["timeout server"], "ServerTimeoutUnit": p.lines["timeout server"],
+		"Scheduler": p.lines["balance"], "EnableRepeaterMode": p.lines["bind"],
+	}, p.serverLines)
 	return l
 }
 
@@ -124,6 +216,8 @@ func (p *proxy) inherited(kw string) *cfgparse.Directive {
 	if dir == nil || dir.Data == nil {
 		return nil
 	}
+	p.lines[kw] = dir.Line
+	p.d.note(dir.Line, fmt.Sprintf("%s %s: `%s` comes from the defaults section (line %d)", p.sec.Label(), kw, dir.String(), dir.Line))
 	return dir
 }
 
@@ -377,6 +471,7 @@ func (p *proxy) bindLine() (*cfgparse.Directive, hostPort) {
 			p.lose(dir, fmt.Sprintf("is a second bind (the model has one port, from line %d)", taken.Line))
 			continue
 		}
+		p.lines["bind"] = dir.Line
 		h := splitHostPort(dir.Fields[1])
 		if h.err != "" || h.port == 0 {
 			why := h.err
@@ -517,6 +612,7 @@ func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, se
 			p.loseWords(dir, 0, len(w), "", "has no `cookie`; compile would add `cookie "+name+"` (with a persistence cookie every server gets its value)")
 		}
 		servers = append(servers, srv)
+		p.serverLines = append(p.serverLines, dir.Line)
 		all = append(all, seen{dir, sp})
 		sendProxy = sendProxy || sp
 	}

@@ -18,10 +18,15 @@ type proxy struct {
 	// fixed maps a keyword to the one line of it that compile writes, for
 	// better messages about lines that differ from it.
 	fixed map[string]string
+	// lines maps a keyword to the line its value came from (in the proxy
+	// or its defaults section); servers lists the lines of the servers
+	// taken, in order.
+	lines       map[string]int
+	serverLines []int
 }
 
 func (d *decompiler) proxy(s *cfgparse.Section) *proxy {
-	return &proxy{d: d, sec: s, done: map[*cfgparse.Directive]bool{}, fixed: map[string]string{}}
+	return &proxy{d: d, sec: s, done: map[*cfgparse.Directive]bool{}, fixed: map[string]string{}, lines: map[string]int{}}
 }
 
 // all returns the directives with keyword kw that nothing took yet.
@@ -52,6 +57,7 @@ func (p *proxy) single(kw string, anyLine bool) *cfgparse.Directive {
 	}
 	if last != nil {
 		p.done[last] = true
+		p.lines[kw] = last.Line
 	}
 	return last
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/internal/atomicfile"
 	"github.com/lbconf/lbconf/model"
+	"github.com/lbconf/lbconf/validate"
 )
 
 // ruleDecompileLoss names the findings decompile prints for what the
@@ -54,12 +55,17 @@ func decompileAction(c *cli.Context) error {
 	if err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
-	l, losses, err := decompile.Decompile(data, opts)
+	res, err := decompile.Explain(data, opts)
 	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("%s: %w", path, err)}
 	}
+	l, losses := res.Listeners, res.Losses
 	strict := c.Bool("strict")
-	printFindings(c.App.ErrWriter, lossFindings(path, losses, strict))
+	for _, n := range res.Notes {
+		fmt.Fprintf(c.App.ErrWriter, "%s:%d: note: %s\n", path, n.Line, n.Text)
+	}
+	ruleFindings := decompiledFindings(path, res)
+	printFindings(c.App.ErrWriter, append(lossFindings(path, losses, strict), ruleFindings...))
 	if strict && len(losses) > 0 {
 		return findingsExit()
 	}
@@ -73,7 +79,26 @@ func decompileAction(c *cli.Context) error {
 	if _, err := c.App.Writer.Write(out); err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("writing standard output: %w", err)}
 	}
+	if finding.HasErrors(ruleFindings) {
+		return findingsExit() // the document was written, but lbconf would refuse it as it is
+	}
 	return nil
+}
+
+// decompiledFindings runs the listener rules on the decompiled listeners
+// and places every finding at the config line its value came from.
+func decompiledFindings(file string, res *decompile.Result) []finding.Finding {
+	fs := validate.Listeners(res.Listeners)
+	for i := range fs {
+		f := &fs[i]
+		f.File, f.Line, f.Col = file, res.Line(f.Pointer), 1
+		if f.Line == 0 {
+			f.Col = 0
+		}
+		f.Message += " (in the decompiled document at " + f.Pointer + ")"
+		f.Pointer = ""
+	}
+	return fs
 }
 
 // decompileOptions checks --bind-address and --cert-dir (of decompile and

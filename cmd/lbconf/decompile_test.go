@@ -99,7 +99,8 @@ func TestDecompileCommand(t *testing.T) {
 
 func TestDecompileBindAddressAndCertDir(t *testing.T) {
 	cfg := "frontend w\n    default_backend w-abk\n    bind 127.0.0.1:443 ssl crt /srv/tls/c1.pem\n" +
-		"    http-request set-header X-Forwarded-Proto https\nbackend w-abk\n"
+		"    http-request set-header X-Forwarded-Proto https\n    maxconn 10\n    timeout client 1s\nbackend w-abk\n" +
+		"    balance roundrobin\n    timeout connect 1s\n    timeout server 1s\n    server s10.0.0.1:80 10.0.0.1:80 maxconn 5 check\n"
 	code, out, errOut := runCLI(t, cfg, "decompile", "--strict", "--bind-address", "127.0.0.1", "--cert-dir", "/srv/tls/", "-")
 	if code != 0 || errOut != "" || !strings.Contains(out, `"CertificateId": "c1"`) {
 		t.Fatalf("exit %d, stderr %q, stdout %s", code, errOut, out)
@@ -107,5 +108,27 @@ func TestDecompileBindAddressAndCertDir(t *testing.T) {
 	code, _, errOut = runCLI(t, cfg, "decompile", "-")
 	if code != 0 || strings.Count(errOut, "decompile-loss") != 2 {
 		t.Fatalf("default options: exit %d, want two losses (address, directory):\n%s", code, errOut)
+	}
+}
+
+// TestDecompileFindingsAtConfigLines: defaults are filled with notes, the
+// listener rules run on the result, their findings point at config lines,
+// and a result lbconf would refuse exits 1 (the document is still written).
+func TestDecompileFindingsAtConfigLines(t *testing.T) {
+	cfg := "global\n    maxconn 4000\nfrontend web\n    bind :80\n    default_backend web-abk\n" +
+		"backend web-abk\n    server s10.0.0.1:80 10.0.0.1:80 maxconn 10 weight 1 check\n"
+	code, out, errOut := runCLI(t, cfg, "decompile", "-")
+	for _, want := range []string{
+		"-:3: note: frontend web has no maxconn (here or in defaults): HAProxy gives it the global maxconn 4000 (line 2)",
+		"-:6: note: backend web-abk has no balance (here or in defaults): HAProxy's default, roundrobin, is the Scheduler",
+		"-:3:1: error required: ClientTimeout",
+		"-:6:1: error required: ServerTimeout",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if code != 1 || !strings.Contains(out, `"Scheduler": "roundrobin"`) || !strings.Contains(out, `"MaxConn": 4000`) || strings.Contains(errOut, ":0:") {
+		t.Errorf("exit %d\n%s", code, out)
 	}
 }
