@@ -59,6 +59,12 @@ func TestHAProxyCheck(t *testing.T) {
 			opts: compiler.Options{BindAddress: "::1", StatsAuth: "ops:n3w-Secret"}, known: documentedPreludeWarnings},
 		haproxyCase{name: "spec-example 3.0", input: "spec-example",
 			opts: compiler.Options{Target: "3.0"}, known: documentedPreludeWarnings},
+		// The default prelude has no nbproc, so the output for every target
+		// is valid for the local haproxy too.
+		haproxyCase{name: "spec-example 1.8", input: "spec-example",
+			opts: compiler.Options{Target: "1.8"}, known: documentedPreludeWarnings},
+		haproxyCase{name: "tcp-proxy 2.4 (the default target)", input: "tcp-proxy",
+			opts: compiler.Options{Target: "2.4"}, known: documentedPreludeWarnings},
 		haproxyCase{name: "whitelist with base-extra", input: "whitelist", base: "base-extra.cfg"},
 		haproxyCase{name: "spec-example with base-extra", input: "spec-example", base: "base-extra.cfg",
 			opts: compiler.Options{StatsAuth: "ops:n3w-Secret"}},

@@ -65,3 +65,23 @@ backend web-abk
 	// }
 	// line 7: `http-request deny if { path_beg /admin }` in frontend web has no equivalent in the listener model and would be lost
 }
+
+// Explain says which values a hand-written config leaves to defaults and
+// where each value came from.
+func ExampleExplain() {
+	cfg := "global\n    maxconn 4000\n" +
+		"listen db\n    mode tcp\n    bind :3306\n    timeout client 60s\n    timeout connect 5s\n    timeout server 60s\n" +
+		"    server s10.0.0.2:3306 10.0.0.2:3306 maxconn 100 weight 1 check\n"
+	r, err := decompile.Explain([]byte(cfg), decompile.Options{})
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range r.Notes {
+		fmt.Printf("line %d: %s\n", n.Line, n.Text)
+	}
+	fmt.Println(r.Listeners.TcpListeners[0].Scheduler, r.Listeners.TcpListeners[0].MaxConn, r.Line("/TcpListeners/0/BackendServer/0"))
+	// Output:
+	// line 3: listen db has no balance (here or in defaults): HAProxy's default, roundrobin, is the Scheduler
+	// line 3: listen db has no maxconn (here or in defaults): HAProxy gives it the global maxconn 4000 (line 2), which is its MaxConn
+	// roundrobin 4000 9
+}
