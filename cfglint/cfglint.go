@@ -57,7 +57,13 @@ var catalogue = finding.Catalogue{
 
 // Rules returns the catalogue of haproxy.cfg rules (Input "cfg").
 func Rules() []finding.Rule {
-	return catalogue.WithInput("cfg")
+	rules := catalogue.WithInput("cfg")
+	for i := range rules {
+		if p, ok := policy[rules[i].Name]; ok {
+			rules[i].Basis, rules[i].Why = p.basis, p.why
+		}
+	}
+	return rules
 }
 
 // DefaultTarget is the HAProxy version checked against when Lint is given

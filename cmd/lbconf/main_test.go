@@ -165,3 +165,18 @@ func TestLintConfigFromStdin(t *testing.T) {
 		t.Errorf("JSON on stdin: exit %d, output %q", code, out)
 	}
 }
+
+// TestEveryRuleHasItsBasis: `lbconf rules --format json` gives every rule
+// its basis under the severity policy and why, for a docs generator.
+func TestEveryRuleHasItsBasis(t *testing.T) {
+	code, out, _ := runCLI(t, "", "rules", "--format", "json")
+	var rules []struct{ Name, Severity, Basis, Why string }
+	if code != 0 || json.Unmarshal([]byte(out), &rules) != nil || len(rules) < 50 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	for _, r := range rules {
+		if r.Basis == "" || r.Why == "" {
+			t.Errorf("rule %s has no basis or why", r.Name)
+		}
+	}
+}
