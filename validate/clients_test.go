@@ -218,6 +218,20 @@ func TestRealClientShapes(t *testing.T) {
 			},
 		},
 		{
+			// TcpListeners.to_params drops an empty BackendServer list.
+			name: "cds-python-sdk, a listener without servers",
+			doc: map[string]any{
+				"service": "lb", "version": "2019-08-08", "action": "ModifyLoadBalancerStrategys", "InstanceUuid": clientUuid,
+				"HttpListeners": []any{},
+				"TcpListeners": []map[string]any{{
+					"ServerTimeoutUnit": "s", "AclWhiteList": []string{}, "ListenerMode": "tcp", "ListenerName": "spare",
+					"Scheduler": "roundrobin", "MaxConn": 100, "ClientTimeoutUnit": "s", "ListenerPort": 3307, "ServerTimeout": "60",
+					"ConnectTimeoutUnit": "s", "ConnectTimeout": "5", "ClientTimeout": "60", "EnableSourceIp": "off", "EnableRepeaterMode": "off",
+				}},
+			},
+			want: []string{"no-backend-servers@/TcpListeners/0/BackendServer"},
+		},
+		{
 			name: "cds-python-sdk",
 			doc:  python,
 			want: []string{"listeners-absent@/HttpListeners", "listener-name-doc@/TcpListeners/0/ListenerName"},

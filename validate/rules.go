@@ -136,7 +136,7 @@ var catalogue = finding.Catalogue{
 		Summary: "a host name server is resolved when HAProxy starts; an unresolvable name stops the instance",
 		Why:     "valid, but the instance depends on DNS at every reload"},
 	{Name: "no-backend-servers", Severity: finding.Warning, Basis: likelyMistake,
-		Summary: "a listener without BackendServer answers every request with an error",
+		Summary: "a listener without BackendServer (empty, absent or null: the SDKs drop empty lists) answers every request with an error",
 		Why:     "valid (servers may be added later), but every request fails until then"},
 	{Name: "stats-port", Severity: finding.Warning, Basis: likelyMistake,
 		Summary: "port 1081 is the instance's status page",

@@ -141,7 +141,7 @@ func (c *checker) listener(ptr, name string, tos []timeout, servers []model.Back
 				fmt.Sprintf("%s %s%s is %d ms, above HAProxy's limit of 2147483647 ms (about 24.8 days)", t.field, t.value, t.unit, ms))
 		}
 	}
-	if servers != nil && len(servers) == 0 && !c.suppress[ptr+"/BackendServer"] {
+	if len(servers) == 0 && !c.suppress[ptr+"/BackendServer"] {
 		c.add(ptr+"/BackendServer", "no-backend-servers",
 			fmt.Sprintf("listener %q has no BackendServer: every request to it will fail until servers are added", name))
 	}
@@ -243,7 +243,8 @@ func (c *checker) required(l *model.Listeners) {
 			need(ptr+"/"+t.field+"Unit", t.unit == "", t.field+`Unit ("ms" or "s")`)
 		}
 		need(ptr+"/Scheduler", sched == "", "Scheduler (roundrobin, leastconn, static-rr or source)")
-		need(ptr+"/BackendServer", servers == nil, "BackendServer (a list of servers)")
+		// BackendServer absent or null is no servers (no-backend-servers):
+		// the Go SDK (omitempty) and the Python SDK drop empty lists.
 		for i, s := range servers {
 			sp := ptr + "/BackendServer/" + strconv.Itoa(i)
 			need(sp+"/IP", s.IP == "", "BackendServer IP")
