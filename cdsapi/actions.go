@@ -38,13 +38,15 @@ type DescribeLoadBalancersRequest struct {
 	// "2021-03-10 14:00:00".
 	StartTime string
 	EndTime   string
+	// TagName keeps the instances that carry the tag of that name.
+	TagName string
 }
 
 func (r DescribeLoadBalancersRequest) params() url.Values {
 	p := url.Values{}
 	for name, value := range map[string]string{
 		"IP": r.IP, "InstanceUuid": r.InstanceUuid, "InstanceName": r.InstanceName,
-		"StartTime": r.StartTime, "EndTime": r.EndTime,
+		"StartTime": r.StartTime, "EndTime": r.EndTime, "TagName": r.TagName,
 	} {
 		if value != "" {
 			p.Set(name, value)
@@ -87,6 +89,38 @@ type LoadBalancer struct {
 	ResourceId  string `json:"ResourceId"`
 	LinkType    string `json:"LinkType"`
 	LinkTypeStr string `json:"LinkTypeStr"`
+	// Tags are the instance's tags.
+	Tags []Tag `json:"Tags"`
+}
+
+// Tag is one tag of an instance.
+type Tag struct {
+	// TagID is a number in the documentation's example; kept as text.
+	TagID   string
+	TagName string
+}
+
+// UnmarshalJSON accepts TagID as a number or a string.
+func (t *Tag) UnmarshalJSON(b []byte) error {
+	var aux struct {
+		TagID   flexString `json:"TagID"`
+		TagName string     `json:"TagName"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*t = Tag{TagID: string(aux.TagID), TagName: aux.TagName}
+	return nil
+}
+
+// HasTag reports whether the instance carries a tag named name.
+func (lb LoadBalancer) HasTag(name string) bool {
+	for _, t := range lb.Tags {
+		if t.TagName == name {
+			return true
+		}
+	}
+	return false
 }
 
 // CustomConf reports whether the advanced (custom) config is active.

@@ -108,6 +108,9 @@ type Options struct {
 	TaskDuration time.Duration
 	// TaskStatus is the Status of a busy instance. Default "CHANGING".
 	TaskStatus string
+	// Latency is waited (in real time) before answering every well-formed
+	// request, as a distant API would; for benchmarks of concurrency.
+	Latency time.Duration
 }
 
 // Instance seeds an instance (see [Server.AddInstance]). Field names are the
@@ -130,6 +133,9 @@ type Instance struct {
 	SubProductName string
 	// CreatedTime reads like "2024-05-08 06:30:15".
 	CreatedTime string
+	// Tags are the instance's tags; DescribeLoadBalancers' TagName filter
+	// keeps the instances with a tag of exactly that name.
+	Tags []cdsapi.Tag
 }
 
 // Request is a recorded request and how the fake answered it.
@@ -170,6 +176,8 @@ type Server struct {
 	nonces    map[string]time.Time // nonce -> when seen
 	faults    []*injected
 	requests  []Request
+	inFlight  int // requests being served now
+	maxFlight int // the most ever served at once since the last reset
 }
 
 // instance is the state of one instance.
@@ -241,6 +249,7 @@ func (s *Server) AddInstance(inst Instance, listeners model.Listeners, customCon
 		inst.Status = cdsapi.StatusRunning
 	}
 	inst.Vips = slices.Clone(inst.Vips)
+	inst.Tags = slices.Clone(inst.Tags)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.instances[inst.InstanceUuid]; !ok {
@@ -260,6 +269,7 @@ func (s *Server) Instance(instanceUuid string) (Instance, bool) {
 	}
 	info := in.info
 	info.Vips = slices.Clone(info.Vips)
+	info.Tags = slices.Clone(info.Tags)
 	if in.busy(s.opts.Now()) {
 		info.Status = s.opts.TaskStatus
 	}
@@ -310,11 +320,43 @@ func (s *Server) RequestsFor(action string) []Request {
 	return out
 }
 
-// ResetRequests forgets the recorded requests.
+// ResetRequests forgets the recorded requests and the most requests in
+// flight.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
+	s.maxFlight = s.inFlight
+}
+
+// MaxInFlight returns the most requests the fake was serving at once
+// (from the arrival of a request to its answer) since it started or since
+// [Server.ResetRequests]: tests assert a client's concurrency cap with it.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxFlight
+}
+
+// SetInstanceState changes an instance's state as someone else would
+// (the console, another tool), without a request: it sets the custom
+// config, or, when listeners is not nil, the strategies, and the mode to
+// match. It reports false for an unknown instance.
+func (s *Server) SetInstanceState(instanceUuid string, listeners *model.Listeners, customConfig string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in, ok := s.instances[instanceUuid]
+	if !ok {
+		return false
+	}
+	if listeners != nil {
+		in.listeners = listeners.Clone()
+		in.info.IsCustomConf = 0
+	} else {
+		in.customConfig = customConfig
+		in.info.IsCustomConf = 1
+	}
+	return true
 }
 
 func copyRequest(r Request) Request {

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,6 +72,15 @@ func route(action string) (method string, h handler, ok bool) {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.inFlight++
+	s.maxFlight = max(s.maxFlight, s.inFlight)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	params := r.URL.Query()
 	idx := s.record(Request{
@@ -101,7 +111,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	fault := s.takeFault(action)
+	if s.opts.Latency > 0 && !s.wait(r.Context(), s.opts.Latency) {
+		s.cut(w)
+		return
+	}
+	fault := s.takeFault(action, requestInstance(params, body))
 	if fault == nil {
 		s.answer(w, idx, h(s, c))
 		return
@@ -129,6 +143,19 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	default: // FaultSlow
 		s.answer(w, idx, h(s, c))
 	}
+}
+
+// requestInstance is the InstanceUuid a request is about: the query
+// parameter, else the JSON body's.
+func requestInstance(params url.Values, body []byte) string {
+	if id := params.Get("InstanceUuid"); id != "" {
+		return id
+	}
+	var b struct{ InstanceUuid string }
+	if json.Unmarshal(body, &b) == nil {
+		return b.InstanceUuid
+	}
+	return ""
 }
 
 // authenticate checks the common parameters and the signature.
@@ -265,11 +292,19 @@ type lbJSON struct {
 	VdcName         string
 	Version         string
 	Vips            []cdsapi.Vip
+	Tags            []tagJSON
+}
+
+// tagJSON is a tag as the documentation's example shows it: TagID a number.
+type tagJSON struct {
+	TagID   json.Number
+	TagName string
 }
 
 func (s *Server) describeLoadBalancers(c call) reply {
 	ipFilter, uuidFilter, nameFilter := c.params.Get("IP"), c.params.Get("InstanceUuid"), c.params.Get("InstanceName")
 	start, end := c.params.Get("StartTime"), c.params.Get("EndTime")
+	tagFilter := c.params.Get("TagName")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.opts.Now()
@@ -282,8 +317,17 @@ func (s *Server) describeLoadBalancers(c call) reply {
 		if !strings.Contains(info.InstanceUuid, uuidFilter) || !strings.Contains(info.InstanceName, nameFilter) ||
 			ipFilter != "" && !matchesIP(ip, info.Vips, ipFilter) ||
 			start != "" && info.CreatedTime != "" && info.CreatedTime < start ||
-			end != "" && info.CreatedTime != "" && info.CreatedTime > end {
+			end != "" && info.CreatedTime != "" && info.CreatedTime > end ||
+			tagFilter != "" && !hasTag(info.Tags, tagFilter) {
 			continue
+		}
+		tags := []tagJSON{}
+		for i, t := range info.Tags {
+			id := t.TagID
+			if _, err := strconv.Atoi(id); err != nil {
+				id = strconv.Itoa(24644 + i)
+			}
+			tags = append(tags, tagJSON{TagID: json.Number(id), TagName: t.TagName})
 		}
 		status := info.Status
 		if in.busy(now) {
@@ -301,10 +345,19 @@ func (s *Server) describeLoadBalancers(c call) reply {
 			InstanceName: info.InstanceName, InstanceUuid: info.InstanceUuid, IsCustomConf: info.IsCustomConf,
 			ProjectName: info.ProjectName, RegionId: info.RegionId, ResourceId: info.InstanceUuid,
 			Status: status, StatusStr: statusStr, SubProductName: info.SubProductName,
-			Version: info.Version, Vips: append([]cdsapi.Vip{}, info.Vips...),
+			Version: info.Version, Vips: append([]cdsapi.Vip{}, info.Vips...), Tags: tags,
 		})
 	}
 	return ok(list, "Success.")
+}
+
+func hasTag(tags []cdsapi.Tag, name string) bool {
+	for _, t := range tags {
+		if t.TagName == name {
+			return true
+		}
+	}
+	return false
 }
 
 func instanceIP(info Instance) string {

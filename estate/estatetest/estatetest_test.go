@@ -1,0 +1,24 @@
+package estatetest
+
+import (
+	"testing"
+
+	"github.com/lbconf/lbconf/cfglint"
+	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/validate"
+)
+
+// The seeded states are clean, so that plans of an unchanged estate have
+// nothing to report.
+func TestStatesAreClean(t *testing.T) {
+	for _, i := range []int{0, 1, 2, 3, 499} {
+		l := Listeners(i)
+		if fs := validate.Listeners(&l); finding.HasErrors(fs) {
+			t.Errorf("listeners of %d: %v", i, fs)
+		}
+		fs, err := cfglint.Lint("x.cfg", []byte(Config(i)), "2.4")
+		if err != nil || finding.HasErrors(fs) {
+			t.Errorf("config of %d: %v %v", i, err, fs)
+		}
+	}
+}
