@@ -109,7 +109,8 @@ func uuids(is ...int) []string {
 // The whole round: import, no changes, three edits, apply with one instance
 // changed behind the plan's back.
 func TestEstateRoundTrip(t *testing.T) {
-	im := importEstate(t, estateSize, fakecds.Options{})
+	// Latency makes requests overlap when they can.
+	im := importEstate(t, estateSize, fakecds.Options{Latency: 10 * time.Millisecond})
 
 	// A second import changes nothing.
 	before := snapshot(t, im.dir)

@@ -324,7 +324,7 @@ func describe(e Entry, l *live, d *desired, ip *InstancePlan) {
 // liveDocument is the live state as a side of a semantic diff.
 func liveDocument(label string, l *live) (*lbdiff.Document, error) {
 	if l.mode == ModeCustom {
-		return lbdiff.Load(label+".cfg", []byte(l.config), decompile.Options{})
+		return lbdiff.Load(label, []byte(l.config), decompile.Options{})
 	}
 	ls := l.listeners.Clone()
 	return &lbdiff.Document{Name: label, Format: lbdiff.FormatDocument, Listeners: &ls}, nil

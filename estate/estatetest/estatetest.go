@@ -57,10 +57,10 @@ const listenersJSON = `{
 }`
 
 // Config returns the custom config of instance i: its listeners compiled
-// for HAProxy 2.4.
+// for HAProxy 2.6, the version new instances run.
 func Config(i int) string {
 	l := Listeners(i)
-	cfg, err := compiler.Compile(&l, compiler.Options{Target: "2.4"})
+	cfg, err := compiler.Compile(&l, compiler.Options{Target: "2.6"})
 	if err != nil {
 		panic(err)
 	}
@@ -77,7 +77,7 @@ func Seed(srv *fakecds.Server, n int) {
 		if i%3 == 0 {
 			tags = append(tags, cdsapi.Tag{TagID: "2", TagName: "prod"})
 		}
-		inst := fakecds.Instance{InstanceUuid: UUID(i), InstanceName: Name(i), Version: "2.4", Tags: tags,
+		inst := fakecds.Instance{InstanceUuid: UUID(i), InstanceName: Name(i), Version: "2.6", Tags: tags,
 			Vips: []cdsapi.Vip{{IP: fmt.Sprintf("10.0.%d.%d", i/250, i%250+1), Type: "private"}}}
 		cfg := ""
 		if Custom(i) {

@@ -16,9 +16,18 @@ func TestStatesAreClean(t *testing.T) {
 		if fs := validate.Listeners(&l); finding.HasErrors(fs) {
 			t.Errorf("listeners of %d: %v", i, fs)
 		}
-		fs, err := cfglint.Lint("x.cfg", []byte(Config(i)), "2.4")
+		fs, err := cfglint.Lint("x.cfg", []byte(Config(i)), "2.6")
 		if err != nil || finding.HasErrors(fs) {
 			t.Errorf("config of %d: %v %v", i, err, fs)
 		}
+	}
+}
+
+// Clean means no warnings either: plans of an unchanged estate print no
+// findings.
+func TestConfigHasNoWarnings(t *testing.T) {
+	fs, err := cfglint.Lint("x.cfg", []byte(Config(1)), "2.6")
+	if err != nil || len(fs) > 0 {
+		t.Errorf("%v %v", err, fs)
 	}
 }
