@@ -142,6 +142,9 @@ func (lb *LoadBalancer) UnmarshalJSON(b []byte) error {
 	}
 	*lb = LoadBalancer(aux.plain)
 	lb.IsCustomConf, lb.Port, lb.Cpu, lb.Ram = int(aux.IsCustomConf), int(aux.Port), int(aux.Cpu), int(aux.Ram)
+	if len(lb.Tags) == 0 {
+		lb.Tags = nil // no tags, whether [] or absent
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -477,4 +478,95 @@ func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
 		}
 	}
 	return true
+}
+
+// A manifest entry that changes mode plans a mode switch, and apply
+// switches the instance.
+func TestModeSwitch(t *testing.T) {
+	im := importEstate(t, 4, fakecds.Options{})
+	cfg, err := os.ReadFile(im.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switched := strings.Replace(string(cfg), "custom: lb/lb-001.cfg", "strategies: lb/lb-001.json", 1)
+	if switched == string(cfg) {
+		t.Fatalf("manifest:\n%s", cfg)
+	}
+	os.WriteFile(im.config, []byte(switched), 0o600)
+	l := estatetest.Listeners(1)
+	l.TcpListeners[0].MaxConn = 3000
+	os.WriteFile(filepath.Join(im.dir, "lb", "lb-001.json"), model.MarshalIndent(&l), 0o600)
+
+	p := im.plan(t, 2)
+	ip := p.Instances[1]
+	if ip.Change != estate.ChangeModeSwitch || ip.LiveMode != estate.ModeCustom || ip.Mode != estate.ModeBasic || ip.Counts.Changed != 1 {
+		t.Fatalf("plan: %+v", ip)
+	}
+	var out strings.Builder
+	estate.WritePlan(&out, p, "text")
+	for _, s := range []string{"custom -> basic", "mode switch: the instance runs custom mode; applying switches it to basic mode", "MaxConn: 2000 -> 3000"} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("text plan lacks %q:\n%s", s, out.String())
+		}
+	}
+	rep := estate.Apply(t.Context(), im.manifest(t), p, im.Clients, estate.ApplyOptions{SkipCheck: true, BackupRoot: t.TempDir()})
+	if rep.ExitCode() != 0 || rep.Results[0].Outcome != estate.OutcomeSent {
+		t.Fatalf("apply: %+v", rep.Results)
+	}
+	if inst, _ := im.Server.Instance(estatetest.UUID(1)); inst.IsCustomConf != 0 {
+		t.Error("the instance did not switch to basic mode")
+	}
+	if c := changed(im.plan(t, 2)); len(c) != 0 {
+		t.Errorf("plan after the switch: %v", c)
+	}
+}
+
+// A saved plan is refused for an instance whose file changed since.
+func TestApplyRefusesAChangedFile(t *testing.T) {
+	im := importEstate(t, 2, fakecds.Options{})
+	im.edit(t, 0)
+	p := im.plan(t, 2)
+	data, _ := os.ReadFile(im.file(0))
+	os.WriteFile(im.file(0), []byte(strings.Replace(string(data), `"Weight": "30"`, `"Weight": "40"`, 1)), 0o600)
+	rep := estate.Apply(t.Context(), im.manifest(t), p, im.Clients, estate.ApplyOptions{SkipCheck: true, BackupRoot: t.TempDir()})
+	if r := rep.Results[0]; r.Outcome != estate.OutcomeRefused || !strings.Contains(r.Detail, "changed since the plan") {
+		t.Errorf("%+v", r)
+	}
+	if n := len(im.Server.RequestsFor(cdsapi.ActionModifyLoadBalancerStrategys)); n != 0 {
+		t.Errorf("%d sends", n)
+	}
+}
+
+// Drift: an instance that does not run what its file said at the base
+// revision was changed outside the repository.
+func TestPlanDrift(t *testing.T) {
+	im := importEstate(t, 4, fakecds.Options{})
+	base := map[string][]byte{}
+	m := im.manifest(t)
+	for _, e := range m.Instances {
+		data, err := os.ReadFile(m.FilePath(e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		base[e.UUID] = data
+	}
+	im.edit(t, 0) // a change in the repository: not drift
+	l := estatetest.Listeners(2)
+	l.HttpListeners[0].MaxConn = 5
+	im.Server.SetInstanceState(estatetest.UUID(2), &l, "") // a change outside: drift
+	p := estate.MakePlan(t.Context(), m, im.Clients, estate.PlanOptions{Base: func(e estate.Entry) ([]byte, bool, error) {
+		data, ok := base[e.UUID]
+		return data, ok && e.UUID != estatetest.UUID(3), nil // instance 3's file is new
+	}})
+	var got []string
+	for _, ip := range p.Instances {
+		d := "unknown"
+		if ip.Drift != nil {
+			d = strconv.FormatBool(*ip.Drift)
+		}
+		got = append(got, d)
+	}
+	if want := []string{"false", "false", "true", "unknown"}; !slices.Equal(got, want) || p.Summary.Drifted != 1 {
+		t.Errorf("drift %v, want %v (summary %+v)", got, want, p.Summary)
+	}
 }

@@ -54,8 +54,16 @@
 // instance with Status [Options.TaskStatus] and further changes get 409
 // ResourceInUse.
 //
-// Every request is recorded ([Server.Requests]). A Server is safe for
-// concurrent use.
+// Every request is recorded ([Server.Requests]), and the most requests
+// served at once is kept ([Server.MaxInFlight]) so that tests can assert a
+// client's concurrency cap. [Options.Latency] delays every answer, as a
+// distant API would. DescribeLoadBalancers takes the TagName filter and
+// answers Tags [{TagID, TagName}] as the newest documentation shows.
+// Faults can hit every request of an action ([Server.InjectFault]) or only
+// those about one instance ([Server.InjectInstanceFault]).
+// [Server.SetInstanceState] changes an instance as the console would.
+//
+// A Server is safe for concurrent use.
 package fakecds
 
 import (

@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -161,5 +163,42 @@ func TestEstateCommands(t *testing.T) {
 		if code, _, errOut := runCLI(t, "", tc.args...); code != 2 || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, %s", tc.args, code, errOut)
 		}
+	}
+}
+
+// plan --base REF reads the files at a git revision for drift.
+func TestPlanBaseGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	srv := newEstateEnv(t, 3)
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", ".")
+	if code, _, errOut := runCLI(t, "", "import", "lb"); code != 0 {
+		t.Fatal(errOut)
+	}
+	git("add", ".")
+	git("commit", "-qm", "import")
+	l := estatetest.Listeners(0)
+	l.HttpListeners[0].MaxConn = 7
+	srv.SetInstanceState(estatetest.UUID(0), &l, "")
+	code, out, errOut := runCLI(t, "", "plan", "--base", "HEAD", "--format", "json")
+	var p estate.Plan
+	if err := json.Unmarshal([]byte(out), &p); err != nil || code != 1 {
+		t.Fatalf("exit %d: %v\n%s", code, err, errOut)
+	}
+	var drift []bool
+	for _, ip := range p.Instances {
+		drift = append(drift, ip.Drift != nil && *ip.Drift)
+	}
+	if want := []bool{true, false, false}; !slices.Equal(drift, want) {
+		t.Errorf("drift %v, want %v", drift, want)
 	}
 }
