@@ -447,6 +447,14 @@ func TestPlanErrorsPerInstance(t *testing.T) {
 	if len(p.Instances[0].Findings) == 0 {
 		t.Error("no findings for the broken file")
 	}
+	// A file is linted even when its instance cannot be read.
+	if err := os.WriteFile(im.file(2), []byte(`{"HttpListeners": [{"ListenerName": "Bad Name"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p = im.plan(t, 4)
+	if ip := p.Instances[2]; len(ip.Findings) == 0 || !strings.Contains(ip.Error, "InternalError") {
+		t.Errorf("instance 2: %+v", ip)
+	}
 }
 
 func snapshot(t *testing.T, dir string) map[string]string {

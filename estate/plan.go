@@ -12,6 +12,7 @@ import (
 	"github.com/lbconf/lbconf/deploy"
 	lbdiff "github.com/lbconf/lbconf/diff"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/internal/atomicfile"
 )
 
@@ -232,6 +233,8 @@ func planOne(ctx context.Context, m *Manifest, e Entry, clients Clients, opts Pl
 	}
 	l, err := readLive(ctx, api, e.UUID)
 	if err != nil {
+		// Lint the file all the same, for the default target.
+		ip.Findings, _ = d.lint(haproxyver.DefaultTarget)
 		fail(err)
 		return
 	}

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/urfave/cli/v2"
+	"gopkg.in/yaml.v3"
+
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
 	"github.com/lbconf/lbconf/estate"
@@ -201,4 +204,71 @@ func TestPlanBaseGit(t *testing.T) {
 	if want := []bool{true, false, false}; !slices.Equal(drift, want) {
 		t.Errorf("drift %v, want %v", drift, want)
 	}
+}
+
+// The GitHub workflow example calls lbconf with commands and flags that
+// exist, and the formats it reads.
+func TestEstateWorkflowExample(t *testing.T) {
+	data, err := os.ReadFile("../../examples/github/estate.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Env  map[string]string
+		Jobs map[string]struct {
+			Steps []struct{ Run string }
+		}
+	}
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(wf.Env["LBCONF"], "go run github.com/lbconf/lbconf/cmd/lbconf@") {
+		t.Errorf("LBCONF is %q", wf.Env["LBCONF"])
+	}
+	app := newApp(nil, nil, nil)
+	calls := 0
+	for job, j := range wf.Jobs {
+		for _, s := range j.Steps {
+			for _, line := range strings.Split(s.Run, "\n") {
+				_, after, found := strings.Cut(line, "$LBCONF ")
+				if !found {
+					continue
+				}
+				calls++
+				args := strings.Fields(strings.Split(after, ">")[0])
+				args = strings.Fields(strings.Split(strings.Join(args, " "), "|")[0])
+				cmd := findCommand(app.Commands, args[0])
+				if cmd == nil {
+					t.Errorf("%s: no command %q", job, args[0])
+					continue
+				}
+				for i, a := range args[1:] {
+					if !strings.HasPrefix(a, "--") {
+						continue
+					}
+					name := strings.TrimPrefix(a, "--")
+					if !hasFlag(cmd, name) {
+						t.Errorf("%s: %s has no flag --%s", job, args[0], name)
+					}
+					if name == "format" && cmd.Name == "plan" && !contains(estate.Formats, args[i+2]) {
+						t.Errorf("%s: plan --format %s", job, args[i+2])
+					}
+				}
+			}
+		}
+	}
+	if calls != 4 {
+		t.Errorf("%d lbconf calls, want 4 (lint, plan, plan, apply)", calls)
+	}
+}
+
+func hasFlag(cmd *cli.Command, name string) bool {
+	for _, f := range cmd.Flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
