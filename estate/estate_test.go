@@ -227,7 +227,7 @@ func TestEstateRoundTrip(t *testing.T) {
 // Faults on some instances: every other instance is applied, and the
 // report says exactly what happened to each.
 func TestApplyWithFaults(t *testing.T) {
-	im := importEstate(t, estateSize, fakecds.Options{})
+	im := importEstate(t, estateSize, fakecds.Options{Latency: 5 * time.Millisecond})
 	edited := []int{2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 30, 31}
 	for _, i := range edited {
 		im.edit(t, i)
@@ -253,8 +253,8 @@ func TestApplyWithFaults(t *testing.T) {
 	rep := estate.Apply(t.Context(), im.manifest(t), p, im.Clients, estate.ApplyOptions{
 		Concurrency: 5, KeepGoing: true, SkipCheck: true, BackupRoot: filepath.Join(im.dir, "backups"),
 	})
-	if got := im.Server.MaxInFlight(); got > 5 {
-		t.Errorf("%d requests in flight, cap 5", got)
+	if got := im.Server.MaxInFlight(); got > 5 || got < 2 {
+		t.Errorf("%d requests in flight at most, want 2 to 5 (the cap)", got)
 	}
 	want := map[string]estate.Outcome{
 		estatetest.UUID(2): estate.OutcomeFailed,
@@ -359,6 +359,11 @@ func TestImportSelects(t *testing.T) {
 	env := estatetest.New(t, 12, fakecds.Options{})
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, estate.ConfigName)
+	// The rest of the configuration file is not the manifest's: kept.
+	other := "target: \"2.6\" # the team's target\nrules:\n  disable: [listener-name]\n"
+	if err := os.WriteFile(cfg, []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	res, err := estate.Import(t.Context(), env.Client, cfg, filepath.Join(dir, "lb"),
 		estate.ImportOptions{Tag: "prod", NameMatch: regexp.MustCompile(`^lb-00[0-6]$`)})
 	if err != nil {
@@ -382,6 +387,9 @@ func TestImportSelects(t *testing.T) {
 	m, err := estate.Load(cfg, "")
 	if err != nil || len(m.Instances) != 12 {
 		t.Fatalf("%v, %d entries", err, len(m.Instances))
+	}
+	if data, _ := os.ReadFile(cfg); !strings.HasPrefix(string(data), other+"instances:\n") {
+		t.Errorf("the rest of the configuration file changed:\n%s", data)
 	}
 }
 
@@ -446,6 +454,17 @@ func TestPlanErrorsPerInstance(t *testing.T) {
 	}
 	if len(p.Instances[0].Findings) == 0 {
 		t.Error("no findings for the broken file")
+	}
+	// An instance whose name is not the manifest's.
+	cfg, _ := os.ReadFile(im.config)
+	renamed := strings.Replace(string(cfg), "name: lb-001", "name: lb-one", 1)
+	if renamed == string(cfg) {
+		t.Fatalf("manifest:\n%s", cfg)
+	}
+	os.WriteFile(im.config, []byte(renamed), 0o600)
+	p = im.plan(t, 4)
+	if ip := p.Instances[1]; ip.Change != estate.ChangeError || !strings.Contains(ip.Error, `is called "lb-001", not "lb-one"`) {
+		t.Errorf("instance 1: %+v", ip)
 	}
 	// A file is linted even when its instance cannot be read.
 	if err := os.WriteFile(im.file(2), []byte(`{"HttpListeners": [{"ListenerName": "Bad Name"}]}`), 0o600); err != nil {
