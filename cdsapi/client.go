@@ -26,6 +26,9 @@ const (
 	DefaultMaxAttempts = 3
 	DefaultBackoff     = 500 * time.Millisecond
 	DefaultMaxBackoff  = 8 * time.Second
+	// DefaultJitter is the Jitter the CLI's estate commands use, whose many
+	// clients should not retry in step.
+	DefaultJitter = 0.2
 )
 
 // maxResponseBytes bounds the size of an answer; custom configs are a few

@@ -67,7 +67,7 @@ func estateClients(c *cli.Context) (estate.Clients, error) {
 		if cl, ok := clients[endpoint]; ok {
 			return cl, nil
 		}
-		opts := cdsapi.Options{Endpoint: endpoint, Timeout: timeout, Jitter: 0.2, RateLimit: limiter}
+		opts := cdsapi.Options{Endpoint: endpoint, Timeout: timeout, Jitter: cdsapi.DefaultJitter, RateLimit: limiter}
 		if c.Bool("debug") {
 			opts.Debug = c.App.ErrWriter
 		}

@@ -104,7 +104,7 @@ func New(tb testing.TB, n int, fo fakecds.Options) *Env {
 	tb.Cleanup(srv.Close)
 	Seed(srv, n)
 	client, err := cdsapi.NewClient(srv.Credentials(), cdsapi.Options{Endpoint: srv.URL, Timeout: 10 * time.Second,
-		Backoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, Jitter: 0.2})
+		Backoff: 5 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, Jitter: cdsapi.DefaultJitter})
 	if err != nil {
 		tb.Fatal(err)
 	}
