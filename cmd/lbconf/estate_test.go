@@ -149,6 +149,14 @@ func TestEstateCommands(t *testing.T) {
 	if n := len(srv.RequestsFor(cdsapi.ActionModifyLoadBalancerStrategys)); n != 0 {
 		t.Errorf("%d changes sent", n)
 	}
+	// Without a plan, apply plans, shows the plan and applies it.
+	code, out, errOut = runCLI(t, "", "apply", "--yes", "--keep-going", "--wait", "--wait-interval", "100ms")
+	if code != 0 || !strings.Contains(out, "1 to update") || !strings.Contains(out, "applied") || !strings.Contains(errOut, "[1/1] "+estatetest.UUID(2)+" (lb-002): applied") {
+		t.Errorf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "apply", "--yes"); code != 0 || !strings.Contains(errOut, "no changes to apply") {
+		t.Errorf("apply with nothing to do: exit %d, %s", code, errOut)
+	}
 
 	for _, tc := range []struct {
 		args []string
