@@ -106,8 +106,32 @@ type LoadBalancer struct {
 
 // Tag is one tag of an instance.
 type Tag struct {
-	TagID   int    `json:"TagID"`
-	TagName string `json:"TagName"`
+	// TagID is a number in the documentation's example; kept as text.
+	TagID   string
+	TagName string
+}
+
+// UnmarshalJSON accepts TagID as a number or a string.
+func (t *Tag) UnmarshalJSON(b []byte) error {
+	var aux struct {
+		TagID   flexString `json:"TagID"`
+		TagName string     `json:"TagName"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*t = Tag{TagID: string(aux.TagID), TagName: aux.TagName}
+	return nil
+}
+
+// HasTag reports whether the instance carries a tag named name.
+func (lb LoadBalancer) HasTag(name string) bool {
+	for _, t := range lb.Tags {
+		if t.TagName == name {
+			return true
+		}
+	}
+	return false
 }
 
 // CustomConf reports whether the advanced (custom) config is active.

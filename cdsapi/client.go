@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -25,6 +26,9 @@ const (
 	DefaultMaxAttempts = 3
 	DefaultBackoff     = 500 * time.Millisecond
 	DefaultMaxBackoff  = 8 * time.Second
+	// DefaultJitter is the Jitter the CLI's estate commands use, whose many
+	// clients should not retry in step.
+	DefaultJitter = 0.2
 )
 
 // maxResponseBytes bounds the size of an answer; custom configs are a few
@@ -49,6 +53,14 @@ type Options struct {
 	// failure, up to MaxBackoff. Defaults 500 ms and 8 s.
 	Backoff    time.Duration
 	MaxBackoff time.Duration
+	// Jitter spreads each wait between attempts randomly by up to this
+	// fraction either way (0.2: 80% to 120% of the wait), so that clients
+	// that failed together do not retry together. 0 (the default) waits
+	// exactly; at most 1.
+	Jitter float64
+	// RateLimit, if set, is waited on before every attempt; share one
+	// limiter between clients to cap their requests per second together.
+	RateLimit *RateLimiter
 
 	// HTTPClient sends the requests. Default: a client whose transport does
 	// not keep connections alive (see below) and that does not follow
@@ -109,6 +121,7 @@ func NewClient(creds Credentials, opts Options) (*Client, error) {
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = DefaultMaxBackoff
 	}
+	opts.Jitter = min(max(opts.Jitter, 0), 1)
 	if opts.UserAgent == "" {
 		opts.UserAgent = "lbconf-cdsapi"
 	}
@@ -197,7 +210,11 @@ func (c *Client) backoff(n int) time.Duration {
 	for i := 1; i < n && d < c.opts.MaxBackoff; i++ {
 		d *= 2
 	}
-	return min(d, c.opts.MaxBackoff)
+	d = min(d, c.opts.MaxBackoff)
+	if c.opts.Jitter > 0 {
+		d = time.Duration(float64(d) * (1 + c.opts.Jitter*(2*rand.Float64()-1)))
+	}
+	return d
 }
 
 // attempt sends one signed request. retry says whether a GET may be tried
@@ -205,6 +222,9 @@ func (c *Client) backoff(n int) time.Duration {
 func (c *Client) attempt(ctx context.Context, method, action string, params url.Values, payload []byte, n, attempts int) (env *envelope, retry bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, fmt.Errorf("cdsapi: %s %s: %w", method, action, err)
+	}
+	if err := c.opts.RateLimit.Wait(ctx); err != nil {
+		return nil, false, fmt.Errorf("cdsapi: %s %s: waiting for the request rate limit: %w", method, action, err)
 	}
 	query := make(url.Values, len(params)+8)
 	for k, v := range params {

@@ -231,7 +231,7 @@ func TestNewestDocInstanceDecodes(t *testing.T) {
 	}
 	lb := list[0]
 	if lb.Version != "2.6" || lb.Disks != 0 || lb.InpaasId != "1956" || lb.SubProductKey != "haproxy" ||
-		len(lb.Tags) != 1 || lb.Tags[0] != (cdsapi.Tag{TagID: 24644, TagName: "test_tag"}) ||
+		len(lb.Tags) != 1 || lb.Tags[0] != (cdsapi.Tag{TagID: "24644", TagName: "test_tag"}) ||
 		string(lb.CloneServices) != `"None"` || string(lb.RoGroups) != `"None"` || string(lb.RelationService) != `"None"` {
 		t.Errorf("decoded %+v", lb)
 	}
@@ -250,7 +250,7 @@ func TestNewestDocInstanceDecodes(t *testing.T) {
 func TestTagNameFilter(t *testing.T) {
 	f := newFixture(t, fakecds.Options{}, cdsapi.Options{})
 	f.srv.AddInstance(fakecds.Instance{InstanceUuid: "5d8a2c1e-73f7-11ee-8a3c-0ad4b19c4d62", InstanceName: "tagged", Version: "2.6",
-		Tags: []cdsapi.Tag{{TagID: 24644, TagName: "test_tag"}}}, model.Listeners{}, "")
+		Tags: []cdsapi.Tag{{TagID: "24644", TagName: "test_tag"}}}, model.Listeners{}, "")
 	list, err := f.client.DescribeLoadBalancers(t.Context(), cdsapi.DescribeLoadBalancersRequest{TagName: "test_tag"})
 	if err != nil {
 		t.Fatal(err)

@@ -59,8 +59,16 @@
 // instance with Status [Options.TaskStatus] and further changes get 409
 // ResourceInUse.
 //
-// Every request is recorded ([Server.Requests]). A Server is safe for
-// concurrent use.
+// Every request is recorded ([Server.Requests]), and the most requests
+// served at once is kept ([Server.MaxInFlight]) so that tests can assert a
+// client's concurrency cap. [Options.Latency] delays every answer, as a
+// distant API would. DescribeLoadBalancers takes the TagName filter and
+// answers Tags [{TagID, TagName}] as the newest documentation shows.
+// Faults can hit every request of an action ([Server.InjectFault]) or only
+// those about one instance ([Server.InjectInstanceFault]).
+// [Server.SetInstanceState] changes an instance as the console would.
+//
+// A Server is safe for concurrent use.
 package fakecds
 
 import (
@@ -113,6 +121,9 @@ type Options struct {
 	TaskDuration time.Duration
 	// TaskStatus is the Status of a busy instance. Default "CHANGING".
 	TaskStatus string
+	// Latency is waited (in real time) before answering every well-formed
+	// request, as a distant API would; for benchmarks of concurrency.
+	Latency time.Duration
 }
 
 // Instance seeds an instance (see [Server.AddInstance]). Field names are the
@@ -179,6 +190,8 @@ type Server struct {
 	nonces    map[string]time.Time // nonce -> when seen
 	faults    []*injected
 	requests  []Request
+	inFlight  int // requests being served now
+	maxFlight int // the most ever served at once since the last reset
 }
 
 // instance is the state of one instance.
@@ -250,6 +263,7 @@ func (s *Server) AddInstance(inst Instance, listeners model.Listeners, customCon
 		inst.Status = cdsapi.StatusRunning
 	}
 	inst.Vips = slices.Clone(inst.Vips)
+	inst.Tags = slices.Clone(inst.Tags)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.instances[inst.InstanceUuid]; !ok {
@@ -269,6 +283,7 @@ func (s *Server) Instance(instanceUuid string) (Instance, bool) {
 	}
 	info := in.info
 	info.Vips = slices.Clone(info.Vips)
+	info.Tags = slices.Clone(info.Tags)
 	if in.busy(s.opts.Now()) {
 		info.Status = s.opts.TaskStatus
 	}
@@ -319,11 +334,43 @@ func (s *Server) RequestsFor(action string) []Request {
 	return out
 }
 
-// ResetRequests forgets the recorded requests.
+// ResetRequests forgets the recorded requests and the most requests in
+// flight.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = nil
+	s.maxFlight = s.inFlight
+}
+
+// MaxInFlight returns the most requests the fake was serving at once
+// (from the arrival of a request to its answer) since it started or since
+// [Server.ResetRequests]: tests assert a client's concurrency cap with it.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxFlight
+}
+
+// SetInstanceState changes an instance's state as someone else would
+// (the console, another tool), without a request: it sets the custom
+// config, or, when listeners is not nil, the strategies, and the mode to
+// match. It reports false for an unknown instance.
+func (s *Server) SetInstanceState(instanceUuid string, listeners *model.Listeners, customConfig string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in, ok := s.instances[instanceUuid]
+	if !ok {
+		return false
+	}
+	if listeners != nil {
+		in.listeners = listeners.Clone()
+		in.info.IsCustomConf = 0
+	} else {
+		in.customConfig = customConfig
+		in.info.IsCustomConf = 1
+	}
+	return true
 }
 
 func copyRequest(r Request) Request {

@@ -437,3 +437,43 @@ func TestConcurrentRequests(t *testing.T) {
 		t.Errorf("%d requests recorded, want 20", n)
 	}
 }
+
+// The fake counts requests in flight, adds latency, and injects faults on
+// one instance only.
+func TestInFlightLatencyAndInstanceFaults(t *testing.T) {
+	srv := newServer(t, fakecds.Options{Latency: 100 * time.Millisecond})
+	srv.AddInstance(fakecds.Instance{InstanceUuid: "other", InstanceName: "other"}, model.Listeners{}, "global\n")
+	srv.InjectInstanceFault("other", cdsapi.ActionDescribeHaproxyCustomConfig, fakecds.Fault{Kind: fakecds.FaultResourceInUse})
+	var wg sync.WaitGroup
+	answers := make([]answer, 4)
+	start := time.Now()
+	for i := range answers {
+		id := instUuid
+		if i == 3 {
+			id = "other"
+		}
+		wg.Go(func() {
+			answers[i] = send(t, srv, raw{method: http.MethodGet, action: cdsapi.ActionDescribeHaproxyCustomConfig, params: map[string]string{"InstanceUuid": id}})
+		})
+	}
+	wg.Wait()
+	if d := time.Since(start); d < 100*time.Millisecond {
+		t.Errorf("answered in %v, latency 100 ms", d)
+	}
+	if got := srv.MaxInFlight(); got != 4 {
+		t.Errorf("max in flight %d, want 4", got)
+	}
+	for i, a := range answers {
+		want := cdsapi.CodeSuccess
+		if i == 3 {
+			want = cdsapi.CodeResourceInUse
+		}
+		if a.Code != want {
+			t.Errorf("answer %d: %s, want %s", i, a.Code, want)
+		}
+	}
+	srv.ResetRequests()
+	if got := srv.MaxInFlight(); got != 0 {
+		t.Errorf("after reset: %d", got)
+	}
+}

@@ -62,9 +62,10 @@ type Fault struct {
 
 // injected is a fault waiting for requests.
 type injected struct {
-	action string
-	fault  Fault
-	left   int // requests left; <= 0 means unlimited
+	action   string
+	instance string // "" for every instance
+	fault    Fault
+	left     int // requests left; <= 0 means unlimited
 }
 
 // InjectFault makes requests of an action (every action if action is "")
@@ -76,6 +77,16 @@ func (s *Server) InjectFault(action string, f Fault) {
 	s.faults = append(s.faults, &injected{action: action, fault: f, left: f.Times})
 }
 
+// InjectInstanceFault is [Server.InjectFault] for the requests about one
+// instance only: those whose InstanceUuid (query parameter or JSON body)
+// is instanceUuid. DescribeLoadBalancers matches when it filters on that
+// exact InstanceUuid.
+func (s *Server) InjectInstanceFault(instanceUuid, action string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &injected{action: action, instance: instanceUuid, fault: f, left: f.Times})
+}
+
 // ClearFaults removes every injected fault.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
@@ -83,13 +94,13 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// takeFault returns the fault for a request of action, if any, and counts
-// it down.
-func (s *Server) takeFault(action string) *Fault {
+// takeFault returns the fault for a request of action about instance
+// (its InstanceUuid, "" when none), if any, and counts it down.
+func (s *Server) takeFault(action, instance string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, inj := range s.faults {
-		if inj.action != "" && inj.action != action {
+		if inj.action != "" && inj.action != action || inj.instance != "" && inj.instance != instance {
 			continue
 		}
 		if inj.left > 0 {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,6 +73,15 @@ func route(action string) (method string, h handler, ok bool) {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.inFlight++
+	s.maxFlight = max(s.maxFlight, s.inFlight)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	params, dupErr := collapseRepeats(r.URL.Query())
 	idx := s.record(Request{
@@ -106,7 +116,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	fault := s.takeFault(action)
+	if s.opts.Latency > 0 && !s.wait(r.Context(), s.opts.Latency) {
+		s.cut(w)
+		return
+	}
+	fault := s.takeFault(action, requestInstance(params, body))
 	if fault == nil {
 		s.answer(w, idx, h(s, c))
 		return
@@ -159,6 +173,19 @@ func collapseRepeats(q url.Values) (url.Values, string) {
 		q[name] = vs[:1]
 	}
 	return q, ""
+}
+
+// requestInstance is the InstanceUuid a request is about: the query
+// parameter, else the JSON body's.
+func requestInstance(params url.Values, body []byte) string {
+	if id := params.Get("InstanceUuid"); id != "" {
+		return id
+	}
+	var b struct{ InstanceUuid string }
+	if json.Unmarshal(body, &b) == nil {
+		return b.InstanceUuid
+	}
+	return ""
 }
 
 // authenticate checks the common parameters and the signature.
@@ -291,13 +318,19 @@ type lbJSON struct {
 	StatusStr       string
 	SubProductKey   string
 	SubProductName  string
-	Tags            []cdsapi.Tag
 	Disks           int
 	InpaasId        string
 	VdcId           string
 	VdcName         string
 	Version         string
 	Vips            []cdsapi.Vip
+	Tags            []tagJSON
+}
+
+// tagJSON is a tag as the documentation's example shows it: TagID a number.
+type tagJSON struct {
+	TagID   json.Number
+	TagName string
 }
 
 func (s *Server) describeLoadBalancers(c call) reply {
@@ -320,6 +353,14 @@ func (s *Server) describeLoadBalancers(c call) reply {
 			tagFilter != "" && !slices.ContainsFunc(info.Tags, func(t cdsapi.Tag) bool { return t.TagName == tagFilter }) {
 			continue
 		}
+		tags := []tagJSON{}
+		for i, t := range info.Tags {
+			id := t.TagID
+			if _, err := strconv.Atoi(id); err != nil {
+				id = strconv.Itoa(24644 + i)
+			}
+			tags = append(tags, tagJSON{TagID: json.Number(id), TagName: t.TagName})
+		}
 		status := info.Status
 		if in.busy(now) {
 			status = s.opts.TaskStatus
@@ -336,10 +377,10 @@ func (s *Server) describeLoadBalancers(c call) reply {
 			InstanceName: info.InstanceName, InstanceUuid: info.InstanceUuid, IsCustomConf: info.IsCustomConf,
 			ProjectName: info.ProjectName, RegionId: info.RegionId, ResourceId: info.InstanceUuid,
 			Status: status, StatusStr: statusStr, SubProductName: info.SubProductName,
-			Version: info.Version, Vips: append([]cdsapi.Vip{}, info.Vips...),
+			Version: info.Version, Vips: append([]cdsapi.Vip{}, info.Vips...), Tags: tags,
 			// As the newest documentation answers them.
 			CloneServices: "None", RelationService: "None", RoGroups: "None",
-			SubProductKey: "haproxy", InpaasId: info.InpaasId, Tags: append([]cdsapi.Tag{}, info.Tags...),
+			SubProductKey: "haproxy", InpaasId: info.InpaasId,
 		})
 	}
 	return ok(list, "Success.")

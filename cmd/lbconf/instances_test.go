@@ -79,7 +79,7 @@ func TestInstancesEmptyAndOddNames(t *testing.T) {
 func TestInstancesTag(t *testing.T) {
 	e := newCLIEnv(t, fakecds.Options{})
 	e.srv.AddInstance(fakecds.Instance{InstanceUuid: "5d8a2c1e-73f7-11ee-8a3c-0ad4b19c4d62", InstanceName: "tagged", Version: "2.6",
-		Tags: []cdsapi.Tag{{TagID: 24644, TagName: "test_tag"}}}, model.Listeners{}, "")
+		Tags: []cdsapi.Tag{{TagID: "24644", TagName: "test_tag"}}}, model.Listeners{}, "")
 	code, out, errOut := runCLI(t, "", "instances", "--tag", "test_tag")
 	if code != 0 || !strings.Contains(out, "tagged") || strings.Contains(out, basicUUID) || strings.Contains(out, customUUID) {
 		t.Errorf("--tag test_tag: exit %d\n%s%s", code, out, errOut)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/cfgtext"
+	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/model"
@@ -83,6 +84,9 @@ func lintPath(path string, stdin io.Reader, target string) ([]finding.Finding, e
 	data, err := model.ReadInput(path, stdin)
 	if err != nil {
 		return nil, err
+	}
+	if estate.IsConfigFile(path) {
+		return estate.LintConfig(path, data)
 	}
 	if isConfigPath(path, data) {
 		return cfglint.Lint(path, data, target)

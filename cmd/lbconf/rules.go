@@ -9,6 +9,7 @@ import (
 
 	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/compiler"
+	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxycheck"
 	"github.com/lbconf/lbconf/validate"
@@ -19,7 +20,8 @@ import (
 func allRules() []finding.Rule {
 	rules := append(validate.Rules(), compiler.Rules()...)
 	rules = append(rules, cfglint.Rules()...)
-	return append(rules, haproxycheck.Rules()...)
+	rules = append(rules, haproxycheck.Rules()...)
+	return append(rules, estate.Rules...)
 }
 
 func rulesCommand() *cli.Command {
