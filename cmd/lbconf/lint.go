@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/model"
-	"github.com/lbconf/lbconf/report"
 	"github.com/lbconf/lbconf/validate"
 )
 
@@ -26,15 +24,13 @@ func lintCommand() *cli.Command {
 		ArgsUsage: "PATH... (JSON, YAML or .cfg; - reads standard input)",
 		Description: "Reports every finding of every file, sorted by position. Exit status: 0 clean " +
 			"(warnings allowed unless --strict), 1 findings, 2 usage or I/O errors.",
-		Flags: []cli.Flag{
-			formatFlag(),
+		Flags: append(outputFlags(),
 			targetFlag(),
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
-		},
+		),
 		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			if !contains(report.Formats, format) {
-				return usageErr("--format %q is not supported: use %s", format, strings.Join(report.Formats, ", "))
+			if err := checkOutputFlags(c); err != nil {
+				return err
 			}
 			if c.NArg() == 0 {
 				return usageErr("lint needs at least one PATH (a listener JSON/YAML file, a .cfg file, or - for standard input)")
@@ -61,9 +57,7 @@ func lintCommand() *cli.Command {
 				}
 				all = append(all, fs...)
 			}
-			finding.Sort(all)
-			opts := report.Options{Color: useColor(c.App.Writer, format), Rules: allRules(), Version: version()}
-			if err := report.Write(c.App.Writer, format, all, opts); err != nil {
+			if err := reportFindings(c, c.App.Writer, all); err != nil {
 				return &exitErr{code: exitError, err: fmt.Errorf("writing the report: %w", err)}
 			}
 			switch {
@@ -121,24 +115,6 @@ func isConfigPath(path string, data []byte) bool {
 // failing reports whether findings make the run fail.
 func failing(fs []finding.Finding, strict bool) bool {
 	return finding.HasErrors(fs) || (strict && len(fs) > 0)
-}
-
-// useColor reports whether text output should be coloured: only on a
-// terminal, and never when NO_COLOR is set (https://no-color.org).
-func useColor(w io.Writer, format string) bool {
-	if format != "text" || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-func formatFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "format", Value: "text", Usage: "output format: " + strings.Join(report.Formats, ", ")}
 }
 
 func targetFlag() *cli.StringFlag {

@@ -75,7 +75,7 @@ func TestLintExitCodes(t *testing.T) {
 		{"no paths", []string{"lint"}, "", 2, "needs at least one PATH"},
 		{"bad format", []string{"lint", "--format", "xml", valid}, "", 2, "use text, json, github, sarif"},
 		{"bad target", []string{"lint", "--target", "9", valid}, "", 2, "--target"},
-		{"unknown flag", []string{"lint", "--nope", valid}, "", 2, "flag provided but not defined"},
+		{"unknown flag", []string{"lint", "--nope", valid}, "", 2, "unknown flag --nope"},
 		{"unknown command", []string{"frobnicate"}, "", 2, ""},
 	}
 	for _, tt := range tests {
