@@ -81,6 +81,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			decompileCommand(),
 			diffCommand(),
 			helpCommand(),
+			initCommand(),
 			instancesCommand(),
 			lintCommand(),
 			pullCommand(),
@@ -101,6 +102,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		},
 	}
 	setUsageErrors(app.Commands)
+	addExamples(app.Commands, "")
 	app.OnUsageError = onUsageError(app.Flags)
 	return app
 }
@@ -243,31 +245,36 @@ func helpCommand() *cli.Command {
 			if c.NArg() == 0 {
 				return cli.ShowAppHelp(root)
 			}
+			// Known commands never get here: run turns them into CMD --help.
 			cmds, prefix := c.App.Commands, ""
-			var cmd *cli.Command
 			for _, name := range c.Args().Slice() {
 				next := findCommand(cmds, name)
 				if next == nil {
 					return unknownCommand(cmds, prefix, name)
 				}
-				cmd, cmds, prefix = next, next.Subcommands, prefix+next.Name+" "
+				cmds, prefix = next.Subcommands, prefix+next.Name+" "
 			}
-			return showCommandHelp(c, cmd)
+			return nil
 		},
 	}
 }
 
-// showCommandHelp prints a command's help to standard output.
-func showCommandHelp(c *cli.Context, cmd *cli.Command) error {
-	tmpl := cli.CommandHelpTemplate
-	if len(cmd.Subcommands) > 0 {
-		tmpl = cli.SubcommandHelpTemplate
+// helpAsFlag turns `lbconf help CMD [SUB]` into `lbconf CMD [SUB] --help`,
+// so that both print the same page; an unknown CMD is left to the help
+// command, which says so.
+func helpAsFlag(app *cli.App, args []string) []string {
+	if len(args) < 3 || args[1] != "help" {
+		return args
 	}
-	if cmd.HelpName == "" {
-		cmd.HelpName = "lbconf " + cmd.Name
+	cmds := app.Commands
+	for _, name := range args[2:] {
+		cmd := findCommand(cmds, name)
+		if cmd == nil {
+			return args
+		}
+		cmds = cmd.Subcommands
 	}
-	cli.HelpPrinter(c.App.Writer, tmpl, cmd)
-	return nil
+	return append(append([]string{args[0]}, args[2:]...), "--help")
 }
 
 // commandPath returns the command words of args (e.g. "strategies apply"),
@@ -289,15 +296,12 @@ func commandPath(app *cli.App, args []string) string {
 // run executes the CLI and returns the process exit code.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(interspersed(app, args))
+	err := app.Run(interspersed(app, helpAsFlag(app, args)))
 	if err == nil {
 		return exitOK
 	}
-	code := exitError
 	var ee *exitErr
-	switch {
-	case errors.As(err, &ee):
-		code = ee.code
+	if errors.As(err, &ee) {
 		if ee.err != nil {
 			fmt.Fprintf(stderr, "lbconf: %v\n", ee.err)
 		}
@@ -310,16 +314,30 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			fmt.Fprintf(stderr, "see %s\n", see)
 		}
-	default:
+	} else {
 		// Anything else is an I/O error.
 		fmt.Fprintf(stderr, "lbconf: %v\n", err)
 	}
-	// The two outcomes that are not failures of the input or the tool.
+	return exitCodeOf(err)
+}
+
+// exitCodeOf is the exit code of a command's error: 3 when a change was not
+// confirmed, 130 when Ctrl-C (or SIGTERM) ended it, else the code it
+// carries, else 2.
+func exitCodeOf(err error) int {
+	if err == nil {
+		return exitOK
+	}
 	switch {
 	case errors.Is(err, deploy.ErrNotConfirmed):
 		return exitNotConfirmed
-	case errors.Is(err, context.Canceled) && code != exitOK:
+	case errors.Is(err, context.Canceled):
+		// Only the signal context of interruptible is ever cancelled.
 		return exitInterrupted
 	}
-	return code
+	var ee *exitErr
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitError
 }

@@ -11,9 +11,11 @@ import (
 
 	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/cfgtext"
+	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/model"
+	"github.com/lbconf/lbconf/suppress"
 	"github.com/lbconf/lbconf/validate"
 )
 
@@ -22,12 +24,16 @@ func lintCommand() *cli.Command {
 		Name:      "lint",
 		Usage:     "check listener JSON/YAML documents and haproxy.cfg files",
 		ArgsUsage: "PATH... (JSON, YAML or .cfg; - reads standard input)",
-		Description: "Reports every finding of every file, sorted by position. Exit status: 0 clean " +
-			"(warnings allowed unless --strict), 1 findings, 2 usage or I/O errors.",
-		Flags: append(outputFlags(),
+		Description: "Reports every finding of every file, sorted by position. A DIR is walked for .json, .yaml, .yml, " +
+			".cfg and .conf files (hidden directories and the configuration's ignore-paths are skipped); a pattern that " +
+			"matches no file is a usage error. The configuration (" + config.FileName + ", found upwards, or --config) " +
+			"sets the target, disables rules and overrides severities; `# lbconf-disable-line RULE` and " +
+			"`# lbconf-disable RULE` comments in YAML and haproxy.cfg silence one line or the rest of a section. " +
+			"Exit status: 0 clean (warnings allowed unless --strict), 1 findings, 2 usage or I/O errors.",
+		Flags: append(append(outputFlags(),
 			targetFlag(),
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
-		),
+		), configFlags()...),
 		Action: func(c *cli.Context) error {
 			if err := checkOutputFlags(c); err != nil {
 				return err
@@ -35,14 +41,28 @@ func lintCommand() *cli.Command {
 			if c.NArg() == 0 {
 				return usageErr("lint needs at least one PATH (a listener JSON/YAML file, a .cfg file, or - for standard input)")
 			}
+			cfg, err := loadConfig(c)
+			if err != nil {
+				return err
+			}
 			target := c.String("target")
+			if !c.IsSet("target") && cfg.Target != "" {
+				target = cfg.Target
+				if _, err := haproxyver.ParseTarget(target); err != nil {
+					return &exitErr{code: exitError, err: fmt.Errorf("%s: target: %w", cfg.File, err)}
+				}
+			}
 			if _, err := haproxyver.ParseTarget(target); err != nil {
 				return usageErr("--target: %v", err)
+			}
+			paths, err := expandPaths(c.Args().Slice(), cfg.Ignored)
+			if err != nil {
+				return err
 			}
 			var all []finding.Finding
 			ioFailed := false
 			stdinUsed := false
-			for _, path := range c.Args().Slice() {
+			for _, path := range paths {
 				if path == "-" {
 					if stdinUsed {
 						return usageErr("standard input (-) can be linted only once per run")
@@ -57,6 +77,7 @@ func lintCommand() *cli.Command {
 				}
 				all = append(all, fs...)
 			}
+			all = cfg.Apply(all, c.StringSlice("disable"), c.StringSlice("enable"))
 			if err := reportFindings(c, c.App.Writer, all); err != nil {
 				return &exitErr{code: exitError, err: fmt.Errorf("writing the report: %w", err)}
 			}
@@ -79,13 +100,32 @@ func lintPath(path string, stdin io.Reader, target string) ([]finding.Finding, e
 		return nil, err
 	}
 	if isConfigPath(path, data) {
-		return cfglint.Lint(path, data, target)
+		fs, err := cfglint.Lint(path, data, target)
+		if err != nil {
+			return nil, err
+		}
+		return suppressed(path, data, true, fs), nil
 	}
 	doc, err := model.Decode(path, data)
 	if err != nil {
 		return nil, err
 	}
-	return validate.Document(doc), nil
+	fs := validate.Document(doc)
+	if doc.Format == "yaml" {
+		fs = suppressed(path, data, false, fs)
+	}
+	return fs, nil
+}
+
+// suppressed applies the inline suppression comments of a YAML document
+// or (cfg) a haproxy.cfg to its findings, and adds the findings of
+// comments naming unknown rules.
+func suppressed(path string, data []byte, cfg bool, fs []finding.Finding) []finding.Finding {
+	if !suppress.HasComments(data) {
+		return fs
+	}
+	set, unknown := suppress.Scan(path, data, cfg, isRule)
+	return append(set.Filter(fs), unknown...)
 }
 
 // isConfigPath tells haproxy.cfg input from listener documents: by the .cfg

@@ -15,6 +15,7 @@ import (
 	"github.com/lbconf/lbconf/docs"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/suppress"
 	"github.com/lbconf/lbconf/validate"
 )
 
@@ -23,7 +24,8 @@ import (
 func allRules() []finding.Rule {
 	rules := append(validate.Rules(), compiler.Rules()...)
 	rules = append(rules, cfglint.Rules()...)
-	return append(rules, haproxycheck.Rules()...)
+	rules = append(rules, haproxycheck.Rules()...)
+	return append(rules, suppress.Rules()...)
 }
 
 func rulesCommand() *cli.Command {
