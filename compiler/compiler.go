@@ -134,7 +134,7 @@ func Compile(listeners *model.Listeners, opts Options) ([]byte, error) {
 	if opts.Base != nil {
 		cfg.Prelude = base.prelude
 	} else {
-		cfg.Default = &render.Prelude{NbProc: s.target.HasNbproc(), StatsAuth: s.statsAuth}
+		cfg.Default = &render.Prelude{StatsAuth: s.statsAuth}
 	}
 	out, err := render.Bytes(cfg)
 	if err != nil {

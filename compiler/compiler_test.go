@@ -141,6 +141,12 @@ func TestDocumentedSample(t *testing.T) {
 		{"documented prelude", compiler.Options{StatsAuth: "admin:h0jMl0ka0df71WGI1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			want := want
+			if tc.opts.Base == nil {
+				// The default prelude is the documented one without nbproc 1
+				// (SPEC 4: valid and clean on every version).
+				want = strings.Replace(want, "        nbproc 1\n", "", 1)
+			}
 			out, err := compiler.Compile(l, tc.opts)
 			if err != nil {
 				t.Fatal(err)
@@ -205,7 +211,9 @@ func TestSpecExample(t *testing.T) {
 	}
 }
 
-// TestPrelude checks the version gating of the documented prelude.
+// TestPrelude checks the default prelude: no nbproc on any version (2.3
+// and 2.4 deprecate it, 2.5 refuses it, 1 is the default below), and stats
+// auth only when given.
 func TestPrelude(t *testing.T) {
 	l := &model.Listeners{}
 	for _, tc := range []struct {
@@ -213,12 +221,12 @@ func TestPrelude(t *testing.T) {
 		statsAuth string
 		nbproc    bool
 	}{
-		{"1.8", "", true},
-		{"2.4", "", true},
-		{"", "", true},
+		{"1.8", "", false},
+		{"2.4", "", false},
+		{"", "", false},
 		{"2.6", "", false},
 		{"3.0", "u:p", false},
-		{"2.4", "u:p", true},
+		{"2.4", "u:p", false},
 	} {
 		out, err := compiler.Compile(l, compiler.Options{Target: tc.target, StatsAuth: tc.statsAuth})
 		if err != nil {

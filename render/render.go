@@ -48,8 +48,6 @@ type Config struct {
 
 // Prelude selects the variable lines of the documented prelude.
 type Prelude struct {
-	// NbProc writes "nbproc 1" in global (targets below HAProxy 2.5).
-	NbProc bool
 	// StatsAuth, when non-empty, writes "stats auth StatsAuth" in listen
 	// status ("user:password").
 	StatsAuth string

@@ -190,7 +190,9 @@ func closestName(candidates []string, name string) string {
 			prefixed = append(prefixed, c)
 		}
 		d := editDistance(name, c)
-		if bestDist < 0 || d < bestDist {
+		// On a tie, a candidate with the same first letter wins: typos
+		// rarely hit the first key (lnit: lint, not init).
+		if bestDist < 0 || d < bestDist || d == bestDist && sameStart(c, name) && !sameStart(best, name) {
 			best, bestDist = c, d
 		}
 	}
@@ -203,6 +205,8 @@ func closestName(candidates []string, name string) string {
 	}
 	return best
 }
+
+func sameStart(a, b string) bool { return a != "" && b != "" && a[0] == b[0] }
 
 // editDistance is the Damerau-Levenshtein (optimal string alignment)
 // distance of a and b.

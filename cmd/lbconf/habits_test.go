@@ -54,7 +54,6 @@ func TestHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "130 interrupted") || !strings.Contains(out, "3 a change was not confirmed") {
 		t.Errorf("lbconf help: exit %d\n%s", code, out)
 	}
-	var walk func(prefix []string, names []string)
 	app := newApp(nil, nil, nil)
 	for _, cmd := range app.Commands {
 		paths := [][]string{{cmd.Name}}
@@ -78,7 +77,6 @@ func TestHelp(t *testing.T) {
 			}
 		}
 	}
-	_ = walk
 }
 
 // exampleSection is the text after "Example" in a help page.
