@@ -28,7 +28,7 @@ func TestYAML(t *testing.T) {
 	fs := []finding.Finding{
 		{Line: 2, Rule: "a"}, {Line: 2, Rule: "b"}, // only a is silenced
 		{Line: 3, Rule: "b"},
-		{Line: 4, Rule: "a"}, // inside quotes: not a comment
+		{Line: 4, Rule: "a"},                       // inside quotes: not a comment
 		{Line: 7, Rule: "b"}, {Line: 8, Rule: "b"}, // the section: rest of listener y
 		{Line: 10, Rule: "b"}, // listener z: not silenced
 	}
