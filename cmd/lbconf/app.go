@@ -304,10 +304,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	code := exitCodeOf(err)
+	say := func(err error) {
+		msg := err.Error()
+		if code == exitInterrupted && !strings.HasPrefix(msg, "interrupted") {
+			msg = "interrupted by Ctrl-C: " + msg
+		}
+		fmt.Fprintf(stderr, "lbconf: %s\n", msg)
+	}
 	var ee *exitErr
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "lbconf: %v\n", ee.err)
+			say(ee.err)
 		}
 		if ee.usage {
 			see := "lbconf --help"
@@ -320,9 +328,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	} else {
 		// Anything else is an I/O error.
-		fmt.Fprintf(stderr, "lbconf: %v\n", err)
+		say(err)
 	}
-	return exitCodeOf(err)
+	return code
 }
 
 // exitCodeOf is the exit code of a command's error: 3 when a change was not
