@@ -142,7 +142,7 @@ func TestShapes(t *testing.T) {
 	l := `{"HttpListeners": [], "TcpListeners": []}`
 	for text, want := range map[string]bool{
 		l: true,
-		`{"InstanceUuid": "u", "HttpListeners": [], "TcpListeners": []}`:                         true,
+		`{"InstanceUuid": "u", "HttpListeners": [], "TcpListeners": []}`:                          true,
 		`{"Code": "Success", "Data": ` + l + `, "Message": "ok", "TaskId": "", "RequestId": "r"}`: true,
 		`{"HttpListeners": [], "TcpListeners": [], "Extra": 1}`:                                   false,
 		`{"Code": "Success", "Data": {"HttpListeners": [{}]}}`:                                    false,
