@@ -156,7 +156,8 @@ func unknownCommand(cmds []*cli.Command, prefix, name string) error {
 func commandNames(cmds []*cli.Command) []string {
 	var names []string
 	for _, c := range cmds {
-		if !c.Hidden {
+		// urfave/cli adds "help" (alias "h") to every command with subcommands.
+		if !c.Hidden && !(c.Name == "help" && len(c.Aliases) > 0) {
 			names = append(names, c.Names()...)
 		}
 	}

@@ -34,6 +34,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"compile", "--format", "xml", valid}, `lbconf: --format "xml" is not supported: use text, json, github, sarif`, "see lbconf compile --help"},
 		{[]string{"strategies", "aply"}, `lbconf: unknown command "strategies aply"; did you mean "strategies apply"?`, "see lbconf strategies --help"},
 		{[]string{"strategies", "apply", "--yse", "x.json"}, "lbconf: unknown flag --yse; did you mean --yes?", "see lbconf strategies apply --help"},
+		{[]string{"strategies"}, "lbconf: strategies needs a subcommand: pull, apply, add", "see lbconf strategies --help"},
+		{[]string{"hepl"}, `lbconf: unknown command "hepl"; did you mean "help"?`, "see lbconf --help"},
 		{[]string{"help", "lnit"}, `lbconf: unknown command "lnit"; did you mean "lint"?`, "see lbconf --help"},
 		{[]string{"completion", "tcsh"}, `lbconf: no completion for shell "tcsh": use bash, zsh, fish`, "see lbconf completion --help"},
 	}

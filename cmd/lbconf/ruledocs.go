@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
@@ -18,6 +19,9 @@ const rulesDocURL = "https://github.com/lbconf/lbconf/blob/main/docs/rules.md"
 
 // ruleHelpURI is the address of a rule's documentation.
 func ruleHelpURI(rule string) string { return rulesDocURL + "#" + rule }
+
+// targetLineRE reads the target a test config names on its first line.
+var targetLineRE = regexp.MustCompile(`^# target: (\S+)`)
 
 // ruleExample is a failing and a fixed input of one rule, from the rule
 // test cases.
@@ -60,7 +64,13 @@ func loadRuleExample(root string, r finding.Rule) (ex ruleExample, ok bool, err 
 		if err != nil {
 			continue
 		}
-		fs, err := lintPath(filepath.Join(root, pair[0]), nil, "")
+		// A test config names its target on its first line, as the cfglint
+		// tests read it: "# target: 2.6".
+		target := ""
+		if m := targetLineRE.FindSubmatch(bad); m != nil {
+			target = string(m[1])
+		}
+		fs, err := lintPath(filepath.Join(root, pair[0]), nil, target)
 		if err != nil {
 			return ex, false, fmt.Errorf("linting %s: %w", pair[0], err)
 		}
