@@ -252,3 +252,20 @@ func TestExitCodesOfOutcomes(t *testing.T) {
 		}
 	}
 }
+
+// TestDevNullIsNoTerminal: /dev/null is a character device but no
+// terminal, so push cannot ask on it and does not colour into it.
+func TestDevNullIsNoTerminal(t *testing.T) {
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	if fi.Mode()&os.ModeCharDevice == 0 {
+		t.Skip("/dev/null is no character device here")
+	}
+	if isTerminal(f) {
+		t.Error("/dev/null taken for a terminal")
+	}
+}
