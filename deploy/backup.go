@@ -20,6 +20,12 @@ const backupStamp = "20060102T150405.000Z"
 // to new files in dir (created 0700 if needed), each 0600 and written
 // atomically, and returns their paths. No existing file is replaced.
 func writeBackup(dir, instanceUuid string, now time.Time, config string, strategies json.RawMessage) (Backup, error) {
+	if dir == "" {
+		if _, err := DefaultBackupRoot(); err != nil {
+			return Backup{}, err
+		}
+		return Backup{}, errors.New("no backup directory")
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Backup{}, fmt.Errorf("creating the backup directory: %w", err)
 	}

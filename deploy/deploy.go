@@ -34,6 +34,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -80,6 +82,10 @@ var (
 	// input has errors, the operator said no, or nobody could be asked.
 	// The CLI exits 1 for it.
 	ErrRefused = errors.New("refused")
+	// ErrNotConfirmed is wrapped, together with ErrRefused, when nobody
+	// confirmed a change: the operator said no, or there was no terminal
+	// to ask on and no Yes. The CLI exits 3 for it.
+	ErrNotConfirmed = errors.New("not confirmed")
 	// ErrNotInteractive is returned by UI.Confirm when there is no terminal
 	// to ask on.
 	ErrNotInteractive = errors.New("no terminal to ask on")
@@ -94,15 +100,31 @@ const (
 	DefaultPollInterval = 2 * time.Second
 	MinPollInterval     = 100 * time.Millisecond
 	MaxPollInterval     = 30 * time.Second
-	// DefaultBackupRoot is where backups go without a backup directory:
-	// DefaultBackupRoot/<uuid>/.
-	DefaultBackupRoot = "lbconf-backups"
 )
 
+// DefaultBackupRoot is where backups go without a backup directory: the
+// user's state directory, $XDG_STATE_HOME/lbconf/backups (an absolute
+// XDG_STATE_HOME only, as the XDG Base Directory specification says), else
+// ~/.local/state/lbconf/backups.
+func DefaultBackupRoot() (string, error) {
+	if dir := os.Getenv("XDG_STATE_HOME"); dir != "" && filepath.IsAbs(dir) {
+		return filepath.Join(dir, "lbconf", "backups"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no directory for backups: %w; set XDG_STATE_HOME or give a backup directory", err)
+	}
+	return filepath.Join(home, ".local", "state", "lbconf", "backups"), nil
+}
+
 // DefaultBackupDir is the backup directory of an instance when none is
-// given: ./lbconf-backups/<uuid>.
-func DefaultBackupDir(instanceUuid string) string {
-	return filepath.Join(DefaultBackupRoot, instanceUuid)
+// given: DefaultBackupRoot()/<uuid>.
+func DefaultBackupDir(instanceUuid string) (string, error) {
+	root, err := DefaultBackupRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, safeName(instanceUuid)), nil
 }
 
 // Common holds the options every changing flow takes.
@@ -134,7 +156,9 @@ func (c *Common) defaults() {
 	}
 	c.PollInterval = min(max(c.PollInterval, MinPollInterval), MaxPollInterval)
 	if c.BackupDir == "" {
-		c.BackupDir = DefaultBackupDir(c.InstanceUuid)
+		// On error it stays empty and the backup step fails, before
+		// anything is sent.
+		c.BackupDir, _ = DefaultBackupDir(c.InstanceUuid)
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -747,3 +747,25 @@ func TestSameConfig(t *testing.T) {
 		t.Errorf("diff %q", d)
 	}
 }
+
+func TestDefaultBackupRoot(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	for _, tt := range []struct{ xdg, want string }{
+		{"/state", "/state/lbconf/backups"},
+		{"relative/state", filepath.Join(home, ".local", "state", "lbconf", "backups")}, // XDG: only absolute paths count
+		{"", filepath.Join(home, ".local", "state", "lbconf", "backups")},
+	} {
+		t.Setenv("XDG_STATE_HOME", tt.xdg)
+		if got, err := DefaultBackupRoot(); err != nil || got != tt.want {
+			t.Errorf("XDG_STATE_HOME=%q: %q %v, want %q", tt.xdg, got, err, tt.want)
+		}
+	}
+	if dir, err := DefaultBackupDir("a/../b"); err != nil || dir != filepath.Join(home, ".local", "state", "lbconf", "backups", "a_.._b") {
+		t.Errorf("DefaultBackupDir: %q %v", dir, err)
+	}
+	t.Setenv("HOME", "")
+	if _, err := writeBackup("", "u", time.Now(), "", nil); err == nil || !strings.Contains(err.Error(), "backup") {
+		t.Errorf("no home, no backup dir: %v", err)
+	}
+}

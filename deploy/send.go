@@ -53,14 +53,14 @@ func (c *change) confirmAndSend(ctx context.Context, res *Result) error {
 		ok, err := c.ui.Confirm(ctx, fmt.Sprintf("%s %s to instance %s?", c.verb, c.what, c.name()))
 		switch {
 		case errors.Is(err, ErrNotInteractive):
-			return fmt.Errorf("%w: standard input is not a terminal, so lbconf cannot ask before it changes instance %s; pass --yes to %s without asking; nothing was sent",
-				ErrRefused, c.instance.InstanceUuid, c.verb)
+			return fmt.Errorf("%w: %w: standard input is not a terminal, so lbconf cannot ask before it changes instance %s; pass --yes to %s without asking; nothing was sent; the only backup is the one taken before asking: %s and %s",
+				ErrRefused, ErrNotConfirmed, c.instance.InstanceUuid, c.verb, c.backup.Config, c.backup.Strategies)
 		case err != nil && ctx.Err() != nil:
 			return fmt.Errorf("interrupted before sending: %w; nothing was sent", ctx.Err())
 		case err != nil:
 			return fmt.Errorf("asking for confirmation: %w; nothing was sent", err)
 		case !ok:
-			return fmt.Errorf("%w: not confirmed; nothing was sent", ErrRefused)
+			return fmt.Errorf("%w: %w; nothing was sent; the only backup is the one taken before asking: %s and %s", ErrRefused, ErrNotConfirmed, c.backup.Config, c.backup.Strategies)
 		}
 	}
 	task, err := c.send(ctx)

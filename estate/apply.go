@@ -116,7 +116,7 @@ type ApplyOptions struct {
 	WaitTimeout  time.Duration
 	PollInterval time.Duration
 	// BackupRoot receives the backups, in BackupRoot/<uuid>/. Default
-	// deploy.DefaultBackupRoot.
+	// deploy.DefaultBackupRoot().
 	BackupRoot string
 	// Check runs haproxy -c before a config is pushed (nil: the local
 	// binary, as push does); SkipCheck skips it.
@@ -224,10 +224,15 @@ func applyOne(ctx context.Context, m *Manifest, entries map[string]Entry, ip Ins
 		return
 	}
 
+	root, err := backupRoot(opts.BackupRoot)
+	if err != nil {
+		r.Outcome, r.Detail = OutcomeFailed, err.Error()+"; nothing was sent"
+		return
+	}
 	ui := &logUI{}
 	common := deploy.Common{
 		InstanceUuid: e.UUID, Yes: true, Wait: opts.Wait, WaitTimeout: opts.WaitTimeout, PollInterval: opts.PollInterval,
-		BackupDir: filepath.Join(backupRoot(opts.BackupRoot), e.UUID), Now: opts.Now,
+		BackupDir: filepath.Join(root, e.UUID), Now: opts.Now,
 	}
 	var res *deploy.Result
 	if e.Mode == ModeCustom {
@@ -260,11 +265,12 @@ func applyOne(ctx context.Context, m *Manifest, entries map[string]Entry, ip Ins
 	}
 }
 
-func backupRoot(s string) string {
+// backupRoot is s, or deploy's default root when s is "".
+func backupRoot(s string) (string, error) {
 	if s == "" {
-		return deploy.DefaultBackupRoot
+		return deploy.DefaultBackupRoot()
 	}
-	return s
+	return s, nil
 }
 
 // short abbreviates a fingerprint for messages.

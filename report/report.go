@@ -27,6 +27,9 @@ type Options struct {
 	Rules []finding.Rule
 	// Version is lbconf's version, for SARIF.
 	Version string
+	// HelpURI, when set, gives the address of a rule's documentation,
+	// for SARIF helpUri and help.
+	HelpURI func(rule string) string
 }
 
 // Write writes findings in the named format.
@@ -39,7 +42,7 @@ func Write(w io.Writer, format string, fs []finding.Finding, opts Options) error
 	case "github":
 		return GitHub(w, fs)
 	case "sarif":
-		return SARIF(w, fs, opts.Rules, opts.Version)
+		return writeSARIF(w, fs, opts)
 	}
 	return fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
 }

@@ -39,11 +39,18 @@ type sarifRule struct {
 	ShortDescription     sarifText         `json:"shortDescription"`
 	FullDescription      sarifText         `json:"fullDescription"`
 	DefaultConfiguration sarifRuleConfig   `json:"defaultConfiguration"`
+	HelpURI              string            `json:"helpUri,omitempty"`
+	Help                 *sarifHelp        `json:"help,omitempty"`
 	Properties           map[string]string `json:"properties,omitempty"`
 }
 
 type sarifRuleConfig struct {
 	Level string `json:"level"`
+}
+
+type sarifHelp struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown"`
 }
 
 type sarifText struct {
@@ -88,6 +95,13 @@ type sarifLogical struct {
 // Relative file paths are given relative to %SRCROOT% so that GitHub code
 // scanning maps them onto the repository.
 func SARIF(w io.Writer, fs []finding.Finding, rules []finding.Rule, version string) error {
+	return writeSARIF(w, fs, Options{Rules: rules, Version: version})
+}
+
+// writeSARIF is SARIF with every option: with opts.HelpURI, each rule
+// carries helpUri and a help text pointing at its documentation.
+func writeSARIF(w io.Writer, fs []finding.Finding, opts Options) error {
+	rules, version := opts.Rules, opts.Version
 	index := map[string]int{}
 	driver := sarifDriver{
 		Name:           "lbconf",
@@ -97,13 +111,23 @@ func SARIF(w io.Writer, fs []finding.Finding, rules []finding.Rule, version stri
 	}
 	for i, r := range rules {
 		index[r.Name] = i
-		driver.Rules = append(driver.Rules, sarifRule{
+		sr := sarifRule{
 			ID:                   r.Name,
 			ShortDescription:     sarifText{r.Summary},
 			FullDescription:      sarifText{r.Summary},
 			DefaultConfiguration: sarifRuleConfig{Level: level(r.Severity)},
 			Properties:           map[string]string{"input": r.Input},
-		})
+		}
+		if opts.HelpURI != nil {
+			if uri := opts.HelpURI(r.Name); uri != "" {
+				sr.HelpURI = uri
+				sr.Help = &sarifHelp{
+					Text:     r.Summary + "\nSee " + uri + " for why, where it comes from, and a failing and a fixed example.",
+					Markdown: r.Summary + "\n\nSee [" + r.Name + "](" + uri + ") for why, where it comes from, and a failing and a fixed example.",
+				}
+			}
+		}
+		driver.Rules = append(driver.Rules, sr)
 	}
 	results := make([]sarifResult, 0, len(fs))
 	for _, f := range fs {

@@ -38,7 +38,7 @@ func instanceFlag() *cli.StringFlag {
 
 // changeFlags are the flags of the commands that change an instance.
 func changeFlags() []cli.Flag {
-	return []cli.Flag{
+	return append(outputFlags(),
 		instanceFlag(),
 		&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask before sending (needed when standard input is not a terminal)"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "stop after lint, check, backup and diff: send nothing"},
@@ -47,8 +47,8 @@ func changeFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "wait-interval", Value: deploy.DefaultPollInterval,
 			Usage: fmt.Sprintf("time between polls of --wait (%s to %s)", deploy.MinPollInterval, deploy.MaxPollInterval)},
 		&cli.StringFlag{Name: "backup-dir", TakesFile: true,
-			Usage: "directory of the backups of what the instance had (default ./" + deploy.DefaultBackupRoot + "/<UUID>)"},
-	}
+			Usage: "directory of the backups of what the instance had (default $XDG_STATE_HOME/lbconf/backups/<UUID>, else ~/.local/state/lbconf/backups/<UUID>)"},
+	)
 }
 
 // requireInstance returns --instance or a usage error.
@@ -62,6 +62,9 @@ func requireInstance(c *cli.Context) (string, error) {
 
 // commonOptions reads the flags of changeFlags.
 func commonOptions(c *cli.Context, uuid string) (deploy.Common, error) {
+	if err := checkOutputFlags(c); err != nil {
+		return deploy.Common{}, err
+	}
 	o := deploy.Common{
 		InstanceUuid: uuid,
 		Yes:          c.Bool("yes"),
@@ -142,16 +145,6 @@ func writeOutput(c *cli.Context, path string, data []byte) error {
 	return nil
 }
 
-// isTerminal reports whether r or w is a terminal.
-func isTerminal(f any) bool {
-	file, ok := f.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := file.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
 // cliUI is the deploy.UI of the CLI: the diff goes to standard output,
 // everything else to standard error, and questions are read from standard
 // input when it is a terminal.
@@ -163,6 +156,11 @@ type cliUI struct {
 	// tty says that errw is a terminal, where progress redraws one line.
 	tty bool
 
+	// ctx gives the command's --format, --color and --explain to Findings.
+	ctx *cli.Context
+	// color says that diffs are coloured.
+	color bool
+
 	mu           sync.Mutex
 	lastProgress string
 	progressOpen bool
@@ -172,6 +170,7 @@ type cliUI struct {
 func newCLIUI(c *cli.Context, stdinUsed bool) *cliUI {
 	return &cliUI{
 		out: c.App.Writer, errw: c.App.ErrWriter, in: c.App.Reader,
+		ctx: c, color: useColor(c, c.App.Writer),
 		interactive: !stdinUsed && isTerminal(c.App.Reader),
 		tty:         isTerminal(c.App.ErrWriter),
 	}
@@ -190,9 +189,13 @@ func (u *cliUI) Findings(fs []finding.Finding) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.endProgress()
-	for _, f := range fs {
-		fmt.Fprintln(u.errw, f.String())
+	if u.ctx == nil {
+		for _, f := range fs {
+			fmt.Fprintln(u.errw, f.String())
+		}
+		return
 	}
+	_ = reportFindings(u.ctx, u.errw, fs)
 }
 
 // Diff writes the diff to standard output.
@@ -200,6 +203,9 @@ func (u *cliUI) Diff(text string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.endProgress()
+	if u.color {
+		text = colorDiff(text)
+	}
 	io.WriteString(u.out, text)
 	if !strings.HasSuffix(text, "\n") {
 		io.WriteString(u.out, "\n")

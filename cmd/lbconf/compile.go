@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -29,7 +28,7 @@ func compileCommand() *cli.Command {
 			"Findings go to standard error as FILE:LINE:COL: SEVERITY RULE: MESSAGE (POINTER); " +
 			"with errors nothing is written. " +
 			"Exit status: 0 written (warnings allowed), 1 errors in the input, 2 usage or I/O errors.",
-		Flags: []cli.Flag{
+		Flags: append(outputFlags(),
 			&cli.StringFlag{Name: "target", Value: haproxyver.DefaultTarget,
 				Usage: "HAProxy version to write for: " + haproxyver.AllowedTargets},
 			&cli.StringFlag{Name: "base", Usage: "keep the global, defaults, other non-proxy sections and listen status " +
@@ -45,12 +44,15 @@ func compileCommand() *cli.Command {
 				Usage: "absolute directory holding <CertificateId>.pem for HTTPS listeners"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true,
 				Usage: "write the config to `FILE`, atomically (default: standard output)"},
-		},
+		),
 		Action: compileAction,
 	}
 }
 
 func compileAction(c *cli.Context) error {
+	if err := checkOutputFlags(c); err != nil {
+		return err
+	}
 	if c.NArg() != 1 {
 		return usageErr("compile takes exactly one PATH (a listener JSON/YAML document, or - for standard input)")
 	}
@@ -103,7 +105,7 @@ func compileAction(c *cli.Context) error {
 		for _, f := range invalid.Findings {
 			all = append(all, locate(doc, f))
 		}
-		printFindings(c.App.ErrWriter, all)
+		printFindings(c, all)
 		return findingsExit()
 	case errors.As(err, &optErr):
 		if optErr.Option == "stats-auth" {
@@ -113,7 +115,7 @@ func compileAction(c *cli.Context) error {
 	case err != nil:
 		return &exitErr{code: exitError, err: err}
 	}
-	printFindings(c.App.ErrWriter, warnings)
+	printFindings(c, warnings)
 
 	dest := c.String("output")
 	if dest == "" || dest == "-" {
@@ -150,9 +152,8 @@ func locate(doc *model.Document, f finding.Finding) finding.Finding {
 	return f
 }
 
-func printFindings(w io.Writer, fs []finding.Finding) {
-	finding.Sort(fs)
-	for _, f := range fs {
-		fmt.Fprintln(w, f.String())
-	}
+// printFindings reports a command's findings on standard error in its
+// --format; a failure to write there has nowhere to be reported.
+func printFindings(c *cli.Context, fs []finding.Finding) {
+	_ = reportFindings(c, c.App.ErrWriter, fs)
 }

@@ -29,7 +29,7 @@ func decompileCommand() *cli.Command {
 			"(compile --base keeps them) and are not losses. With --strict losses are errors and nothing is written. " +
 			"Give --bind-address and --cert-dir as the config was compiled with. " +
 			"Exit status: 0 written (losses are warnings), 1 losses with --strict, 2 usage or I/O errors.",
-		Flags: []cli.Flag{
+		Flags: append(outputFlags(),
 			&cli.BoolFlag{Name: "strict", Usage: "treat every loss as an error: exit 1 and write nothing"},
 			&cli.StringFlag{Name: "bind-address", Value: compiler.DefaultBindAddress,
 				Usage: "the address the config's listeners bind (another address is a loss)"},
@@ -37,12 +37,15 @@ func decompileCommand() *cli.Command {
 				Usage: "the directory of the config's <CertificateId>.pem files (another directory is a loss)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true,
 				Usage: "write the document to `FILE`, atomically (default: standard output)"},
-		},
+		),
 		Action: decompileAction,
 	}
 }
 
 func decompileAction(c *cli.Context) error {
+	if err := checkOutputFlags(c); err != nil {
+		return err
+	}
 	if c.NArg() != 1 {
 		return usageErr("decompile takes exactly one PATH (a haproxy.cfg, or - for standard input)")
 	}
@@ -65,7 +68,7 @@ func decompileAction(c *cli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "%s:%d: note: %s\n", path, n.Line, n.Text)
 	}
 	ruleFindings := decompiledFindings(path, res)
-	printFindings(c.App.ErrWriter, append(lossFindings(path, losses, strict), ruleFindings...))
+	printFindings(c, append(lossFindings(path, losses, strict), ruleFindings...))
 	if strict && len(losses) > 0 {
 		return findingsExit()
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -22,6 +24,7 @@ func diffCommand() *cli.Command {
 			"Exit status: 0 same, 1 different, 2 usage or I/O errors.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+			colorFlag(),
 			&cli.StringFlag{Name: "bind-address", Value: compiler.DefaultBindAddress,
 				Usage: "the address the cfg inputs' listeners bind"},
 			&cli.StringFlag{Name: "cert-dir", Value: compiler.DefaultCertDir,
@@ -38,6 +41,9 @@ func diffAction(c *cli.Context) error {
 	format := c.String("format")
 	if format != "text" && format != "json" {
 		return usageErr("--format %q: want text or json", format)
+	}
+	if m := c.String("color"); !contains(colorModes, m) {
+		return usageErr("--color %q is not supported: use %s", m, strings.Join(colorModes, ", "))
 	}
 	a, b := c.Args().Get(0), c.Args().Get(1)
 	if a == "-" && b == "-" {
@@ -61,7 +67,14 @@ func diffAction(c *cli.Context) error {
 	if format == "json" {
 		err = r.WriteJSON(c.App.Writer)
 	} else {
-		err = r.WriteText(c.App.Writer)
+		var text strings.Builder
+		if err = r.WriteText(&text); err == nil {
+			out := text.String()
+			if useColor(c, c.App.Writer) {
+				out = colorDiff(out)
+			}
+			_, err = io.WriteString(c.App.Writer, out)
+		}
 	}
 	if err != nil {
 		return &exitErr{code: exitError, err: fmt.Errorf("writing standard output: %w", err)}

@@ -265,7 +265,7 @@ func applyCommand() *cli.Command {
 			&cli.DurationFlag{Name: "wait-timeout", Value: deploy.DefaultWaitTimeout, Usage: "time limit of --wait, per instance"},
 			&cli.DurationFlag{Name: "wait-interval", Value: deploy.DefaultPollInterval,
 				Usage: fmt.Sprintf("time between polls of --wait (%s to %s)", deploy.MinPollInterval, deploy.MaxPollInterval)},
-			&cli.StringFlag{Name: "backup-dir", TakesFile: true, Value: deploy.DefaultBackupRoot, Usage: "backups go to `DIR`/<UUID>/"},
+			&cli.StringFlag{Name: "backup-dir", TakesFile: true, Usage: "backups go to `DIR`/<UUID>/ (default: $XDG_STATE_HOME/lbconf/backups, else ~/.local/state/lbconf/backups)"},
 			&cli.BoolFlag{Name: "no-check", Usage: "do not run haproxy -c on configs (the lint still runs)"},
 		}, estateFlags()...),
 		Action: applyAction,

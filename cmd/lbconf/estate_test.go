@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/urfave/cli/v2"
 	"gopkg.in/yaml.v3"
 
 	"github.com/lbconf/lbconf/cdsapi"
@@ -268,15 +267,4 @@ func TestEstateWorkflowExample(t *testing.T) {
 	if calls != 4 {
 		t.Errorf("%d lbconf calls, want 4 (lint, plan, plan, apply)", calls)
 	}
-}
-
-func hasFlag(cmd *cli.Command, name string) bool {
-	for _, f := range cmd.Flags {
-		for _, n := range f.Names() {
-			if n == name {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -12,11 +11,12 @@ import (
 
 	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/cfgtext"
+	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/model"
-	"github.com/lbconf/lbconf/report"
+	"github.com/lbconf/lbconf/suppress"
 	"github.com/lbconf/lbconf/validate"
 )
 
@@ -25,29 +25,45 @@ func lintCommand() *cli.Command {
 		Name:      "lint",
 		Usage:     "check listener JSON/YAML documents and haproxy.cfg files",
 		ArgsUsage: "PATH... (JSON, YAML or .cfg; - reads standard input)",
-		Description: "Reports every finding of every file, sorted by position. Exit status: 0 clean " +
-			"(warnings allowed unless --strict), 1 findings, 2 usage or I/O errors.",
-		Flags: []cli.Flag{
-			formatFlag(),
+		Description: "Reports every finding of every file, sorted by position. A DIR is walked for .json, .yaml, .yml, " +
+			".cfg and .conf files (hidden directories and the configuration's ignore-paths are skipped); a pattern that " +
+			"matches no file is a usage error. The configuration (" + config.FileName + ", found upwards, or --config) " +
+			"sets the target, disables rules and overrides severities; `# lbconf-disable-line RULE` and " +
+			"`# lbconf-disable RULE` comments in YAML and haproxy.cfg silence one line or the rest of a section. " +
+			"Exit status: 0 clean (warnings allowed unless --strict), 1 findings, 2 usage or I/O errors.",
+		Flags: append(append(outputFlags(),
 			targetFlag(),
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
-		},
+		), configFlags()...),
 		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			if !contains(report.Formats, format) {
-				return usageErr("--format %q is not supported: use %s", format, strings.Join(report.Formats, ", "))
+			if err := checkOutputFlags(c); err != nil {
+				return err
 			}
 			if c.NArg() == 0 {
 				return usageErr("lint needs at least one PATH (a listener JSON/YAML file, a .cfg file, or - for standard input)")
 			}
+			cfg, err := loadConfig(c)
+			if err != nil {
+				return err
+			}
 			target := c.String("target")
+			if !c.IsSet("target") && cfg.Target != "" {
+				target = cfg.Target
+				if _, err := haproxyver.ParseTarget(target); err != nil {
+					return &exitErr{code: exitError, err: fmt.Errorf("%s: target: %w", cfg.File, err)}
+				}
+			}
 			if _, err := haproxyver.ParseTarget(target); err != nil {
 				return usageErr("--target: %v", err)
+			}
+			paths, err := expandPaths(c.Args().Slice(), cfg.Ignored)
+			if err != nil {
+				return err
 			}
 			var all []finding.Finding
 			ioFailed := false
 			stdinUsed := false
-			for _, path := range c.Args().Slice() {
+			for _, path := range paths {
 				if path == "-" {
 					if stdinUsed {
 						return usageErr("standard input (-) can be linted only once per run")
@@ -62,9 +78,8 @@ func lintCommand() *cli.Command {
 				}
 				all = append(all, fs...)
 			}
-			finding.Sort(all)
-			opts := report.Options{Color: useColor(c.App.Writer, format), Rules: allRules(), Version: version()}
-			if err := report.Write(c.App.Writer, format, all, opts); err != nil {
+			all = cfg.Apply(all, c.StringSlice("disable"), c.StringSlice("enable"))
+			if err := reportFindings(c, c.App.Writer, all); err != nil {
 				return &exitErr{code: exitError, err: fmt.Errorf("writing the report: %w", err)}
 			}
 			switch {
@@ -89,13 +104,32 @@ func lintPath(path string, stdin io.Reader, target string) ([]finding.Finding, e
 		return estate.LintConfig(path, data)
 	}
 	if isConfigPath(path, data) {
-		return cfglint.Lint(path, data, target)
+		fs, err := cfglint.Lint(path, data, target)
+		if err != nil {
+			return nil, err
+		}
+		return suppressed(path, data, true, fs), nil
 	}
 	doc, err := model.Decode(path, data)
 	if err != nil {
 		return nil, err
 	}
-	return validate.Document(doc), nil
+	fs := validate.Document(doc)
+	if doc.Format == "yaml" {
+		fs = suppressed(path, data, false, fs)
+	}
+	return fs, nil
+}
+
+// suppressed applies the inline suppression comments of a YAML document
+// or (cfg) a haproxy.cfg to its findings, and adds the findings of
+// comments naming unknown rules.
+func suppressed(path string, data []byte, cfg bool, fs []finding.Finding) []finding.Finding {
+	if !suppress.HasComments(data) {
+		return fs
+	}
+	set, unknown := suppress.Scan(path, data, cfg, isRule)
+	return append(set.Filter(fs), unknown...)
 }
 
 // isConfigPath tells haproxy.cfg input from listener documents: by the .cfg
@@ -125,24 +159,6 @@ func isConfigPath(path string, data []byte) bool {
 // failing reports whether findings make the run fail.
 func failing(fs []finding.Finding, strict bool) bool {
 	return finding.HasErrors(fs) || (strict && len(fs) > 0)
-}
-
-// useColor reports whether text output should be coloured: only on a
-// terminal, and never when NO_COLOR is set (https://no-color.org).
-func useColor(w io.Writer, format string) bool {
-	if format != "text" || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-func formatFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "format", Value: "text", Usage: "output format: " + strings.Join(report.Formats, ", ")}
 }
 
 func targetFlag() *cli.StringFlag {

@@ -42,6 +42,9 @@ func TestLintFormats(t *testing.T) {
 
 func TestLintExitCodes(t *testing.T) {
 	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	write := func(name, text string) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
@@ -68,14 +71,14 @@ func TestLintExitCodes(t *testing.T) {
 		{"stdin twice", []string{"lint", "-", "-"}, "{}", 2, "only once"},
 		{"syntax", []string{"lint", write("bad.json", "{\n  \"HttpListeners\": [,]\n}")}, "", 1, ""},
 		{"missing", []string{"lint", filepath.Join(dir, "nope.json")}, "", 2, "no such file"},
-		{"directory", []string{"lint", dir}, "", 2, "is a directory"},
+		{"directory without documents", []string{"lint", filepath.Join(dir, "sub")}, "", 2, "holds no listener document or config"},
 		{"empty", []string{"lint", write("empty.json", "")}, "", 2, "empty document"},
 		{"binary", []string{"lint", write("bin.json", "\x00\x01\x02")}, "", 2, "not a text file"},
 		{"io error wins", []string{"lint", bad, filepath.Join(dir, "nope.json")}, "", 2, "no such file"},
 		{"no paths", []string{"lint"}, "", 2, "needs at least one PATH"},
 		{"bad format", []string{"lint", "--format", "xml", valid}, "", 2, "use text, json, github, sarif"},
 		{"bad target", []string{"lint", "--target", "9", valid}, "", 2, "--target"},
-		{"unknown flag", []string{"lint", "--nope", valid}, "", 2, "flag provided but not defined"},
+		{"unknown flag", []string{"lint", "--nope", valid}, "", 2, "unknown flag --nope"},
 		{"unknown command", []string{"frobnicate"}, "", 2, ""},
 	}
 	for _, tt := range tests {

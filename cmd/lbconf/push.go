@@ -29,6 +29,9 @@ func pushCommand() *cli.Command {
 }
 
 func pushAction(c *cli.Context) error {
+	if err := checkOutputFlags(c); err != nil {
+		return err
+	}
 	if c.NArg() != 1 {
 		return usageErr("push takes exactly one PATH (a haproxy.cfg, or - for standard input)")
 	}

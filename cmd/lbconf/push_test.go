@@ -47,7 +47,7 @@ func TestPushCommand(t *testing.T) {
 		{name: "dry run", uuid: customUUID, config: func(e *cliEnv) string { return changed(e.config) }, args: []string{"--dry-run"},
 			want: want{code: 0, backups: 2, stdout: []string{"+    server"}, stderr: []string{"dry run: nothing was sent"}}},
 		{name: "no --yes on a pipe", uuid: customUUID, config: func(e *cliEnv) string { return changed(e.config) },
-			want: want{code: 1, backups: 2, stdout: []string{"+    server"}, stderr: []string{"standard input is not a terminal", "pass --yes", "nothing was sent"}}},
+			want: want{code: 3, backups: 2, stdout: []string{"+    server"}, stderr: []string{"standard input is not a terminal", "pass --yes", "nothing was sent", "the only backup is the one taken before asking"}}},
 		{name: "lint refuses", uuid: customUUID, config: func(e *cliEnv) string { return e.config + "\nbackend x\n    frobnicate on\n" },
 			args: []string{"--yes"},
 			want: want{code: 1, stderr: []string{"error cfg-unknown-directive", "has errors for HAProxy 2.4", "nothing was sent"}}},
@@ -175,17 +175,33 @@ func TestPushCommand(t *testing.T) {
 	}
 }
 
-// TestPushDefaultBackupDir checks ./lbconf-backups/<uuid>/ and the strategies
-// backup of a basic instance.
+// TestPushDefaultBackupDir checks the default backup directory,
+// $XDG_STATE_HOME/lbconf/backups/<uuid>/ (else ~/.local/state/...), that
+// push prints it, and the strategies backup of a basic instance.
 func TestPushDefaultBackupDir(t *testing.T) {
 	e := newCLIEnv(t, fakecds.Options{})
 	path := writeTemp(t, "new.cfg", e.config)
 	t.Chdir(t.TempDir())
-	code, _, errOut := runCLI(t, "", "push", "--yes", "--instance", basicUUID, path)
+	state, home := t.TempDir(), t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_STATE_HOME", "relative/ignored") // not absolute: ignored, as the XDG spec says
+	code, _, errOut := runCLI(t, "", "push", "--yes", "--instance", customUUID, writeTemp(t, "changed.cfg", changed(e.config)))
+	homeDir := filepath.Join(home, ".local", "state", "lbconf", "backups", customUUID)
+	if code != 0 || !strings.Contains(errOut, "custom config to "+homeDir+string(filepath.Separator)) {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat("lbconf-backups"); err == nil {
+		t.Error("backups still written to the working directory")
+	}
+	t.Setenv("XDG_STATE_HOME", state)
+	code, _, errOut = runCLI(t, "", "push", "--yes", "--instance", basicUUID, path)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	dir := filepath.Join("lbconf-backups", basicUUID)
+	dir := filepath.Join(state, "lbconf", "backups", basicUUID)
+	if !strings.Contains(errOut, "custom config to "+dir+string(filepath.Separator)) {
+		t.Errorf("the backup path is not printed:\n%s", errOut)
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("%v %v", entries, err)

@@ -91,6 +91,9 @@ func strategiesChangeCommand(add bool) *cli.Command {
 }
 
 func strategiesChangeAction(c *cli.Context, add bool) error {
+	if err := checkOutputFlags(c); err != nil {
+		return err
+	}
 	if c.NArg() != 1 {
 		return usageErr("%s takes exactly one PATH (a listener document, or - for standard input)", c.Command.FullName())
 	}

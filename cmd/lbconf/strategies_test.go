@@ -68,7 +68,7 @@ func TestStrategiesChange(t *testing.T) {
 		{name: "add to custom", args: []string{"add", "--yes", more}, uuid: customUUID, code: 0,
 			action: cdsapi.ActionAddLoadBalancerStrategys, backups: true, stderr: []string{"adding strategies switches it to basic mode"}},
 		{name: "dry run", args: []string{"apply", "--dry-run", more}, uuid: basicUUID, code: 0, backups: true, stderr: []string{"dry run: nothing was sent"}},
-		{name: "no --yes", args: []string{"add", more}, uuid: basicUUID, code: 1, backups: true, stderr: []string{"pass --yes to add"}},
+		{name: "no --yes", args: []string{"add", more}, uuid: basicUUID, code: 3, backups: true, stderr: []string{"pass --yes to add"}},
 		{name: "wait", fake: fakecds.Options{TaskDescribes: 2}, args: []string{"apply", "--yes", "--wait", "--wait-interval", "100ms", more},
 			uuid: basicUUID, code: 0, action: cdsapi.ActionModifyLoadBalancerStrategys, backups: true,
 			stderr: []string{"CHANGING", "is RUNNING with what was sent"}},
