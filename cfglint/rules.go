@@ -149,6 +149,11 @@ func (l *linter) timeouts(s *cfgparse.Section) {
 	default:
 		need = []string{"client", "connect", "server"}
 	}
+	if s.Kind != "frontend" && !hasServers(s) {
+		// HAProxy only asks backends with servers for connect and server
+		// timeouts.
+		need = need[:len(need)-2]
+	}
 	var missing []string
 	for _, n := range need {
 		kw := "timeout " + n
@@ -162,69 +167,100 @@ func (l *linter) timeouts(s *cfgparse.Section) {
 	}
 }
 
+// hasServers reports whether a proxy has server lines.
+func hasServers(s *cfgparse.Section) bool {
+	for _, d := range s.Directives {
+		if len(d.Fields) > 0 && (d.Fields[0] == "server" || d.Fields[0] == "server-template") {
+			return true
+		}
+	}
+	return false
+}
+
+// maxExpandedPorts bounds how many ports of bind ranges are compared one by
+// one in a file.
+const maxExpandedPorts = 1 << 16
+
 // bindAddr is one address:port a proxy binds.
 type bindAddr struct {
 	sec  *cfgparse.Section
 	dir  *cfgparse.Directive
 	addr netip.Addr // invalid for "every address"
 	v6   bool       // for every address: the IPv6 wildcard
-	port int
-	text string
+	// lo and hi are the port range (lo == hi for one port).
+	lo, hi int
+	text   string
 }
 
 // binds checks reserved ports, the status port and collisions.
 func (l *linter) binds() {
+	var reserved []int
+	for p := 1; p <= 65535; p++ {
+		if model.IsReservedPort(p) {
+			reserved = append(reserved, p)
+		}
+	}
 	var all []bindAddr
 	for _, s := range l.f.Sections {
 		if s.Kind != "frontend" && s.Kind != "listen" {
 			continue
 		}
 		for _, d := range s.Directives {
-			if d.Keyword != "bind" || d.Unprocessed || len(d.Fields) < 2 {
+			toks := l.toks(d.Line)
+			if d.Keyword != "bind" || len(toks) < 2 || toks[1].Env {
 				continue
 			}
-			for _, b := range parseBind(d.Fields[1]) {
+			for _, b := range parseBind(toks[1].Text) {
 				b.sec, b.dir = s, d
-				switch {
-				case model.IsReservedPort(b.port):
-					l.add(RuleReservedPort, d.Line, d.Col(1), "`%s` in %s binds port %d, which the platform reserves (22, 1080, 9100, 9101)", d, s.Label(), b.port)
-				case b.port == model.StatusPort && !(s.Kind == "listen" && s.Name == "status"):
+				for _, p := range reserved {
+					if b.lo <= p && p <= b.hi {
+						l.add(RuleReservedPort, d.Line, d.Col(1), "`%s` in %s binds port %d, which the platform reserves (22, 1080, 9100, 9101)", d, s.Label(), p)
+					}
+				}
+				if b.lo <= model.StatusPort && model.StatusPort <= b.hi && !(s.Kind == "listen" && s.Name == "status") {
 					l.add(RuleStatsPort, d.Line, d.Col(1), "`%s` in %s binds port 1081, the instance's status page (listen status)", d, s.Label())
 				}
 				all = append(all, b)
 			}
 		}
 	}
-	byPort := map[int][]bindAddr{}
+	// Identical binds in two proxies share the connections at random
+	// (SO_REUSEPORT). A wildcard and a specific address on one port do not:
+	// the kernel gives the specific one its connections. One map lookup per
+	// bound address keeps this linear.
+	type key struct {
+		addr   netip.Addr
+		v6     bool
+		lo, hi int
+	}
+	first := map[key]bindAddr{}
 	reported := map[*cfgparse.Directive]bool{}
+	budget := maxExpandedPorts
 	for _, b := range all {
-		earlier := byPort[b.port]
-		byPort[b.port] = append(earlier, b)
-		for _, a := range earlier {
-			if a.sec == b.sec || !collide(a, b) || reported[b.dir] {
+		// Port ranges are compared port by port while the budget lasts,
+		// then as whole ranges, so hostile input stays linear.
+		keys := []key{{b.addr, b.v6, b.lo, b.hi}}
+		if b.hi > b.lo && b.hi-b.lo < budget {
+			budget -= b.hi - b.lo + 1
+			keys = keys[:0]
+			for p := b.lo; p <= b.hi; p++ {
+				keys = append(keys, key{b.addr, b.v6, p, p})
+			}
+		}
+		for _, k := range keys {
+			a, ok := first[k]
+			if !ok {
+				first[k] = b
+				continue
+			}
+			if a.sec == b.sec || reported[b.dir] {
 				continue
 			}
 			reported[b.dir] = true
-			l.add(RuleDuplicateBind, b.dir.Line, b.dir.Col(1), "%s binds %s, which collides with `bind %s` of %s at line %d: HAProxy starts, but the two proxies would share the connections to port %d at random",
-				b.sec.Label(), b.text, a.text, a.sec.Label(), a.dir.Line, b.port)
+			l.add(RuleDuplicateBind, b.dir.Line, b.dir.Col(1), "%s binds %s, which is also bound by `bind %s` of %s at line %d: HAProxy starts, but the two proxies would share the connections to port %d at random; bind it in one proxy only",
+				b.sec.Label(), b.text, a.text, a.sec.Label(), a.dir.Line, k.lo)
 		}
 	}
-}
-
-// collide reports whether two binds on one port overlap: the same address,
-// or a wildcard and any address of its family (the IPv6 wildcard also takes
-// IPv4 on a dual-stack host).
-func collide(a, b bindAddr) bool {
-	aw, bw := !a.addr.IsValid(), !b.addr.IsValid()
-	switch {
-	case aw && bw:
-		return a.v6 == b.v6 || a.v6 || b.v6
-	case aw:
-		return a.v6 || b.addr.Is4()
-	case bw:
-		return b.v6 || a.addr.Is4()
-	}
-	return a.addr == b.addr
 }
 
 // parseBind reads a bind address list: `ADDR:PORT[-END][,...]`, with `*`,
@@ -267,11 +303,8 @@ func parseBind(s string) []bindAddr {
 				b.addr = a
 			}
 		}
-		for p := lo; p <= hi && p-lo < 65536; p++ {
-			c := b
-			c.port = p
-			out = append(out, c)
-		}
+		b.lo, b.hi = lo, hi
+		out = append(out, b)
 	}
 	return out
 }
