@@ -46,10 +46,12 @@ var changes = []change{
 	{match: word("nbproc"), section: "global", deprecated: v(2, 3), removed: v(2, 5),
 		hint: "remove it (nbthread sets the threads of the one process)"},
 	// HAProxy 2.6 says forceclose is "not supported any more since
-	// HAProxy 2.0" and http-tunnel "since HAProxy 2.1".
-	{match: option("forceclose"), deprecated: v(1, 9), removed: v(2, 0),
+	// HAProxy 2.0" and http-tunnel "since 2.1", but 2.2.9 accepts both
+	// with a deprecation warning (measured, testdata/cfgcorpus); 2.4 is
+	// not measured, so it gets the warning rather than a false error.
+	{match: option("forceclose"), deprecated: v(1, 9), removed: v(2, 5),
 		hint: "use `option httpclose`"},
-	{match: option("http-tunnel"), deprecated: v(2, 0), removed: v(2, 1),
+	{match: option("http-tunnel"), deprecated: v(2, 0), removed: v(2, 5),
 		hint: "remove it: HAProxy 2.x processes every request of a connection"},
 	{match: func(w []string) bool { return legacyRewrites[w[0]] }, deprecated: v(2, 0), removed: v(2, 1),
 		hint: "use the http-request / http-response rules"},

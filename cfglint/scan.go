@@ -49,6 +49,14 @@ func (l *linter) scan(text []byte) *scanned {
 			l.add(RuleSyntax, n, p.Col, "%s", p.Msg)
 			refused = true
 		}
+		if l.target.Less(cfgsyntax.EnvDefaultSince) {
+			for _, t := range toks {
+				if t.EnvDefault {
+					l.add(RuleSyntax, n, t.Col, "`%s`: a default value in an environment reference (${NAME-default}) needs HAProxy %s or later; HAProxy %s, the target, refuses it", t.Text, cfgsyntax.EnvDefaultSince, l.target)
+					refused = true
+				}
+			}
+		}
 		keep := !refused && len(toks) > 0
 		switch {
 		case keep && cfgsyntax.Directives[toks[0].Text]:

@@ -27,6 +27,10 @@ func or(a, b Tri) Tri  { return max(a, b) }
 // and the .diag/.notice/.warning/.alert directives.
 var CondSince = haproxyver.Version{Major: 2, Minor: 4}
 
+// EnvDefaultSince is the first HAProxy version that reads default values
+// in environment references (${NAME-default}).
+var EnvDefaultSince = haproxyver.Version{Major: 2, Minor: 3}
+
 // Directives are the words HAProxy 2.4+ reads as conditional-block
 // directives, whatever the section.
 var Directives = map[string]bool{

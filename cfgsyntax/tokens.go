@@ -32,6 +32,9 @@ type Token struct {
 	Env bool
 	// Quoted is set when any part of the word was quoted.
 	Quoted bool
+	// EnvDefault is set when a reference gives a default value
+	// (${NAME-default}), which HAProxy reads from 2.3 on.
+	EnvDefault bool
 }
 
 // Problem is something wrong with the syntax of a line.
@@ -127,6 +130,9 @@ func Split(line string) ([]Token, []Problem) {
 			}
 			cur.WriteString(line[i : i+j+1])
 			tok.Env = true
+			if strings.ContainsRune(line[i+2:i+j], '-') {
+				tok.EnvDefault = true
+			}
 			i += j
 		case quote == '"':
 			if c == '"' {
