@@ -13,6 +13,7 @@ import (
 	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycheck"
 	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/report"
@@ -30,6 +31,7 @@ func lintCommand() *cli.Command {
 			formatFlag(),
 			targetFlag(),
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
+			&cli.StringFlag{Name: "haproxy", EnvVars: []string{haproxycheck.BinaryEnv}, Usage: "also run this haproxy binary's `haproxy -c` on .cfg inputs and report its ALERTs and WARNINGs"},
 		},
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
@@ -53,7 +55,7 @@ func lintCommand() *cli.Command {
 					}
 					stdinUsed = true
 				}
-				fs, err := lintPath(path, c.App.Reader, target)
+				fs, err := lintPath(c, path, target)
 				if err != nil {
 					fmt.Fprintf(c.App.ErrWriter, "lbconf: %v\n", err)
 					ioFailed = true
@@ -78,20 +80,32 @@ func lintCommand() *cli.Command {
 }
 
 // lintPath lints one input. Errors are about the input itself (missing,
-// unreadable, empty, binary); problems inside it are findings.
-func lintPath(path string, stdin io.Reader, target string) ([]finding.Finding, error) {
-	data, err := model.ReadInput(path, stdin)
+// unreadable, empty, binary) or about running --haproxy; problems inside it
+// are findings.
+func lintPath(c *cli.Context, path, target string) ([]finding.Finding, error) {
+	data, err := model.ReadInput(path, c.App.Reader)
 	if err != nil {
 		return nil, err
 	}
-	if isConfigPath(path, data) {
-		return cfglint.Lint(path, data, target)
+	if !isConfigPath(path, data) {
+		doc, err := model.Decode(path, data)
+		if err != nil {
+			return nil, err
+		}
+		return validate.Document(doc), nil
 	}
-	doc, err := model.Decode(path, data)
+	fs, err := cfglint.Lint(path, data, target)
+	if err != nil || c.String("haproxy") == "" {
+		return fs, err
+	}
+	res, err := haproxycheck.Check(c.Context, path, data, haproxycheck.Options{Binary: c.String("haproxy"), Target: target})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: --haproxy: %w", path, err)
 	}
-	return validate.Document(doc), nil
+	for _, n := range res.Notes {
+		fmt.Fprintf(c.App.ErrWriter, "lbconf: %s: haproxy %s: %s\n", path, res.Version, n)
+	}
+	return cfglint.Merge(fs, res.Findings), nil
 }
 
 // isConfigPath tells haproxy.cfg input from listener documents: by the .cfg
