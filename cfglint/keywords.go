@@ -24,6 +24,10 @@ var sectionSince = map[string]haproxyver.Version{
 	"traces":      {Major: 3, Minor: 1},
 }
 
+// namedDefaultsSince is the first version that reads `from NAME` on a
+// proxy line (2.2.9 refuses it).
+var namedDefaultsSince = haproxyver.Version{Major: 2, Minor: 4}
+
 // replacements say what to write instead of a keyword HAProxy removed.
 var replacements = map[string]string{
 	"redispatch": "option redispatch",
@@ -47,6 +51,10 @@ func (l *linter) header(s *cfgparse.Section) {
 		return
 	}
 	if toks[2].Text == "from" {
+		if l.target.Less(namedDefaultsSince) {
+			l.add(RuleUnknownDirective, s.Header.Num, toks[2].Col, "`%s ... from %s`: taking the settings of a named defaults section needs HAProxy %s; HAProxy %s, the target, refuses it (it uses the last defaults section before the proxy)",
+				s.Kind, strings.Join(cfgsyntax.Words(toks[3:]), " "), namedDefaultsSince, l.target)
+		}
 		return
 	}
 	if l.target.Less(haproxyver.Version{Major: 2}) {

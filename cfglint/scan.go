@@ -81,7 +81,8 @@ func (l *linter) scan(text []byte) *scanned {
 		}
 	}
 	for _, open := range blocks.Open() {
-		l.add(RuleConditional, open, 1, "the `.if` at line %d has no `.endif`: HAProxy refuses the file", open)
+		// HAProxy reports it at the end of the file.
+		l.add(RuleConditional, max(len(lines), 1), 1, "the file ends inside the `.if` of line %d: HAProxy refuses it; close the block with `.endif`", open)
 	}
 	sc.text = []byte(out.String())
 	return sc

@@ -18,12 +18,15 @@ func TestSplit(t *testing.T) {
 		{`capture request header Host len 20`, []string{"capture", "request", "header", "Host", "len", "20"}, nil},
 		{`http-request set-header X "a b"'c d'e`, []string{"http-request", "set-header", "X", "a bc de"}, nil},
 		{`log "${LOG_HOST}" local0`, []string{"log", "${LOG_HOST}", "local0"}, nil},
+		{`x "${A b}"`, []string{"x", "${A b}"}, []ProblemKind{UnmatchedBrace}},
+		{`x "${A-b c}"`, []string{"x", "${A-b c}"}, nil},
 		{`acl a path_beg /\#x \ y`, []string{"acl", "a", "path_beg", "/#x", " y"}, nil},
 		{`x '#not comment' "#nor this" # but this`, []string{"x", "#not comment", "#nor this"}, nil},
 		{`x '\n' "\""`, []string{"x", `\n`, `"`}, nil},
 		{`http-request set-header X "abc`, []string{"http-request", "set-header", "X", "abc"}, []ProblemKind{UnmatchedQuote}},
 		{"x a\x00b", []string{"x", "a\x00b"}, []ProblemKind{NUL}},
-		{"x ${A", []string{"x", "${A"}, []ProblemKind{UnmatchedBrace}},
+		{`x "${A"`, []string{"x", "${A"}, []ProblemKind{UnmatchedBrace}},
+		{"x ${A", []string{"x", "${A"}, nil},
 		{strings.Repeat("w ", 65), strings.Fields(strings.Repeat("w ", 65)), []ProblemKind{TooManyWords}},
 	} {
 		toks, probs := Split(tc.line)

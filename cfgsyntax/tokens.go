@@ -23,12 +23,14 @@ const MaxWords = 64
 // Token is one word of a line.
 type Token struct {
 	// Text is the word once quotes and escapes are removed. ${VAR}
-	// references are kept as written (lint does not know their values).
+	// references between double quotes (the only place HAProxy expands
+	// them) are kept as written: lint does not know their values.
 	Text string
 	// Col is the 1-based column, in characters, where the word starts.
 	Col int
-	// Env is set when the word holds a ${VAR} reference: its value is only
-	// known where the config runs.
+	// Env is set when the word holds a ${VAR} reference between double
+	// quotes: its value is only known where the config runs (an empty
+	// value even removes the word).
 	Env bool
 	// Quoted is set when any part of the word was quoted.
 	Quoted bool
@@ -118,22 +120,33 @@ func Split(line string) ([]Token, []Problem) {
 				cur.WriteByte(n)
 			}
 			i++
-		case c == '$' && i+1 < len(line) && line[i+1] == '{':
+		case c == '$' && quote == '"' && i+1 < len(line) && line[i+1] == '{':
+			// ${NAME} or ${NAME-default}: NAME is letters, digits and _.
 			start(i)
-			j := strings.IndexByte(line[i:], '}')
-			if j < 0 {
+			j := i + 2
+			for j < len(line) && (isAlnum(line[j]) || line[j] == '_') {
+				j++
+			}
+			end, dflt := -1, false
+			switch {
+			case j < len(line) && line[j] == '}':
+				end = j
+			case j < len(line) && line[j] == '-':
+				if k := strings.IndexByte(line[j:], '}'); k >= 0 {
+					end, dflt = j+k, true
+				}
+			}
+			if end < 0 {
 				probs = append(probs, Problem{Col: col(line, i), Kind: UnmatchedBrace,
-					Msg: fmt.Sprintf("`${` at column %d has no closing `}`: HAProxy refuses it; write ${NAME}", col(line, i))})
-				cur.WriteString(line[i:])
-				i = len(line)
+					Msg: fmt.Sprintf("`${` at column %d is not followed by NAME} (letters, digits, _): HAProxy refuses it; write ${NAME} or ${NAME-default}", col(line, i))})
+				cur.WriteString("${")
+				i++
 				continue
 			}
-			cur.WriteString(line[i : i+j+1])
+			cur.WriteString(line[i : end+1])
 			tok.Env = true
-			if strings.ContainsRune(line[i+2:i+j], '-') {
-				tok.EnvDefault = true
-			}
-			i += j
+			tok.EnvDefault = tok.EnvDefault || dflt
+			i = end
 		case quote == '"':
 			if c == '"' {
 				quote = 0
@@ -182,4 +195,8 @@ func Words(toks []Token) []string {
 		out[i] = t.Text
 	}
 	return out
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
