@@ -103,7 +103,7 @@ func Lint(file string, text []byte, target string) ([]finding.Finding, error) {
 // lint checks text for any version (the corpus test also checks against
 // 2.2, which is no target but is a binary CI runs).
 func lint(file string, text []byte, v haproxyver.Version) ([]finding.Finding, error) {
-	l := &linter{file: file, target: v, g: newGrammar(v)}
+	l := &linter{file: file, target: v, g: newGrammar(v), dupSections: map[*cfgparse.Section]bool{}}
 	l.sc = l.scan(text)
 	f, err := cfgparse.Parse(l.sc.text)
 	if err != nil {
@@ -122,7 +122,9 @@ type linter struct {
 	g      grammar
 	sc     *scanned
 	f      *cfgparse.File
-	out    []finding.Finding
+	// dupSections are the proxies that repeat an earlier one's name.
+	dupSections map[*cfgparse.Section]bool
+	out         []finding.Finding
 }
 
 // maybe reports whether line n is in a conditional block lint cannot

@@ -18,17 +18,9 @@ import (
 	"github.com/lbconf/lbconf/internal/haproxytest"
 )
 
-// corpusBinaries are the HAProxy versions the corpus is checked against and
-// where each binary is found: the environment variable CI sets
-// (.ci/fetch-haproxy), or for 2.6 the usual search (Debian's haproxy).
-var corpusBinaries = []struct {
-	version haproxyver.Version
-	env     string
-}{
-	{haproxyver.Version{Major: 2, Minor: 2}, "LBCONF_HAPROXY_22"},
-	{haproxyver.Version{Major: 2, Minor: 6}, ""},
-	{haproxyver.Version{Major: 3, Minor: 0}, "LBCONF_HAPROXY_30"},
-}
+// corpusVersions are the HAProxy versions the corpus is checked against
+// (binaries found by haproxytest.FindVersion).
+var corpusVersions = []haproxyver.Version{{Major: 2, Minor: 2}, {Major: 2, Minor: 6}, {Major: 3, Minor: 0}}
 
 // policyRules are lbconf's own rules for the platform, not HAProxy's:
 // haproxy accepts what they refuse.
@@ -97,31 +89,6 @@ func recordedVerdicts(t *testing.T, dir string) map[string]verdict {
 	return out
 }
 
-// corpusBinary returns the binary for one version, or "" with the reason.
-func corpusBinary(version haproxyver.Version, env string) (string, string) {
-	bin := ""
-	if env != "" {
-		bin = os.Getenv(env)
-		if bin == "" {
-			return "", env + " is not set (.ci/fetch-haproxy prints it)"
-		}
-	} else {
-		p, err := haproxycheck.Find()
-		if err != nil {
-			return "", err.Error()
-		}
-		bin = p
-	}
-	out, err := haproxycheck.BinaryVersion(context.Background(), bin)
-	if err != nil {
-		return "", err.Error()
-	}
-	if v, _ := haproxyver.Parse(out); v != version {
-		return "", fmt.Sprintf("%s is HAProxy %s, not %s", bin, out, version)
-	}
-	return bin, ""
-}
-
 // TestCorpus checks lint against real HAProxy 2.2, 2.6 and 3.0 on the
 // configs of testdata/cfgcorpus (real-world shapes, good and bad): no lint
 // error at a line the binary accepts, and at least one error in every file
@@ -146,13 +113,13 @@ func TestCorpus(t *testing.T) {
 	recorded := recordedVerdicts(t, dir)
 	verdicts := map[string]verdict{}
 	var record strings.Builder
-	for _, b := range corpusBinaries {
-		bin, why := corpusBinary(b.version, b.env)
-		if bin == "" {
+	for _, version := range corpusVersions {
+		bin, err := haproxytest.FindVersion(version)
+		if err != nil {
 			if os.Getenv(haproxytest.RequireEnv) == "1" {
-				t.Fatalf("haproxy %s: %s; %s=1 makes this a failure", b.version, why, haproxytest.RequireEnv)
+				t.Fatalf("%v; %s=1 makes this a failure", err, haproxytest.RequireEnv)
 			}
-			t.Logf("haproxy %s not run (%s): using the recorded verdicts; set %s=1 to make this a failure", b.version, why, haproxytest.RequireEnv)
+			t.Logf("%v: using the recorded verdicts; set %s=1 to make this a failure", err, haproxytest.RequireEnv)
 		}
 		run := make([]verdict, len(files))
 		if bin != "" {
@@ -171,7 +138,7 @@ func TestCorpus(t *testing.T) {
 		}
 		for i, path := range files {
 			name := corpusName(path)
-			key := name + " " + b.version.String()
+			key := name + " " + version.String()
 			v, ok := recorded[key]
 			if bin != "" {
 				v = run[i]
@@ -184,19 +151,19 @@ func TestCorpus(t *testing.T) {
 	}
 	golden.Check(t, filepath.Join(dir, verdictsFile), []byte(record.String()))
 
-	for _, b := range corpusBinaries {
+	for _, version := range corpusVersions {
 		for _, path := range files {
 			name := corpusName(path)
-			v := verdicts[name+" "+b.version.String()]
+			v := verdicts[name+" "+version.String()]
 			text, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			fs, err := lint(name, text, b.version)
+			fs, err := lint(name, text, version)
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			checkAgainst(t, name, b.version, v, fs)
+			checkAgainst(t, name, version, v, fs)
 		}
 	}
 }

@@ -110,6 +110,7 @@ func (l *linter) proxies() {
 			}
 		}
 		if dup {
+			l.dupSections[s] = true
 			continue
 		}
 		for _, m := range maps {
@@ -204,8 +205,8 @@ func (l *linter) binds() {
 	}
 	var all []bindAddr
 	for _, s := range l.f.Sections {
-		if s.Kind != "frontend" && s.Kind != "listen" {
-			continue
+		if s.Kind != "frontend" && s.Kind != "listen" || l.dupSections[s] {
+			continue // a duplicate proxy is reported as such
 		}
 		for _, d := range s.Directives {
 			toks := l.toks(d.Line)
