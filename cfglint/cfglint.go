@@ -63,7 +63,7 @@ var catalogue = finding.Catalogue{
 	{Name: RuleDuplicateProxy, Severity: finding.Error, Summary: "two frontends, two backends, or a listen and another proxy cannot share a name"},
 	{Name: RuleDuplicateBind, Severity: finding.Error, Summary: "two proxies cannot bind one identical address:port (they would share its connections at random; a wildcard and a specific address on one port are fine: the specific one wins)"},
 	{Name: RuleReservedPort, Severity: finding.Error, Summary: "ports 22, 1080, 9100 and 9101 are reserved by the platform and cannot be bound"},
-	{Name: RuleTarget, Severity: finding.Error, Summary: "directives the target HAProxy version refuses (nbproc on 2.5+; option forceclose on 2.0+; option http-tunnel, req*/rsp*, block, clitimeout/contimeout/srvtimeout on 2.1+)"},
+	{Name: RuleTarget, Severity: finding.Error, Summary: "directives the target HAProxy version refuses, measured on real binaries (nbproc, option forceclose and option http-tunnel on 2.5+; req*/rsp*, block, clitimeout/contimeout/srvtimeout on 2.1+)"},
 	{Name: RuleDeprecated, Severity: finding.Warning, Summary: "directives the target HAProxy version deprecates (the manual's matrix, nbproc on 2.3 and 2.4), and what 2.2 only warns about (a NUL, a missing final newline)"},
 	{Name: RuleTimeouts, Severity: finding.Warning, Summary: "a proxy needs a client timeout (frontend side), and connect and server timeouts when it has servers, in the section or its defaults: HAProxy warns otherwise"},
 	{Name: RuleStatsPort, Severity: finding.Warning, Summary: "port 1081 is the instance's status page: only listen status may bind it"},

@@ -57,9 +57,9 @@ var changes = []change{
 		hint: "use the http-request / http-response rules"},
 	{match: word("block"), deprecated: v(1, 6), removed: v(2, 1),
 		hint: "use `http-request deny`, which takes the same condition"},
-	{match: func(w []string) bool { return w[0] == "clitimeout" || w[0] == "contimeout" || w[0] == "srvtimeout" },
-		deprecated: v(1, 5), removed: v(2, 1),
-		hint: "use `timeout client`, `timeout connect` and `timeout server`"},
+	{match: word("clitimeout"), deprecated: v(1, 5), removed: v(2, 1), hint: "use `" + replacements["clitimeout"] + "`"},
+	{match: word("contimeout"), deprecated: v(1, 5), removed: v(2, 1), hint: "use `" + replacements["contimeout"] + "`"},
+	{match: word("srvtimeout"), deprecated: v(1, 5), removed: v(2, 1), hint: "use `" + replacements["srvtimeout"] + "`"},
 }
 
 // versioned reports the line when it is a directive the target refuses or
