@@ -58,8 +58,32 @@ type history struct {
 	before, after bool // listed in a table older / newer than the target's
 }
 
+// undocumented are keywords real binaries accept although the manual's
+// tables of that version do not list them (documented elsewhere, or
+// backported to the patch release Debian ships), with the oldest binary
+// measured to accept them: probing 2.2.9, 2.6.12 and 3.0.11 with every
+// keyword of every table. From that version on they count as known.
+var undocumented = map[keyKind]map[string]haproxyver.Version{
+	kindProxy: {
+		"hash-balance-factor":   {Major: 2, Minor: 2},
+		"max-session-srv-conns": {Major: 2, Minor: 2},
+	},
+	kindGlobal: {
+		"tune.h2.max-frame-size":                        {Major: 2, Minor: 2},
+		"tune.fail-alloc":                               {Major: 2, Minor: 6},
+		"tune.peers.max-updates-at-once":                {Major: 2, Minor: 6},
+		"h1-do-not-close-on-insecure-transfer-encoding": {Major: 3, Minor: 0},
+		"tune.epoll.mask-events":                        {Major: 3, Minor: 0},
+		"tune.lua.burst-timeout":                        {Major: 3, Minor: 0},
+		"warn-blocked-traffic-after":                    {Major: 3, Minor: 0},
+	},
+}
+
 func (g grammar) history(k keyKind, kw string) history {
 	var h history
+	if since, ok := undocumented[k][kw]; ok && g.target.AtLeast(since) {
+		h.inTarget = true
+	}
 	for _, t := range keywords.All() {
 		if !has(t, k, kw) {
 			continue
