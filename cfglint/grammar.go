@@ -77,6 +77,9 @@ var undocumented = map[keyKind]map[string]haproxyver.Version{
 		"tune.lua.burst-timeout":                        {Major: 3, Minor: 0},
 		"warn-blocked-traffic-after":                    {Major: 3, Minor: 0},
 	},
+	kindServer: {
+		"hash-key": {Major: 3, Minor: 0},
+	},
 }
 
 func (g grammar) history(k keyKind, kw string) history {
