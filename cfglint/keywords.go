@@ -39,9 +39,22 @@ var replacements = map[string]string{
 }
 
 // capabilityErrors are the keywords HAProxy refuses (rather than ignores
-// with a warning) in a frontend, which has no backend side (measured with
-// 2.2, 2.6 and 3.0).
-var capabilityErrors = map[string]bool{"server": true, "default-server": true, "server-template": true}
+// with a warning) on the side that lacks them: server lines in a frontend,
+// connection and session rules in a backend (measured with 2.2, 2.6 and 3.0
+// on every keyword the matrix excludes from a frontend or a backend).
+var capabilityErrors = map[string]string{
+	"server": "frontend", "default-server": "frontend", "server-template": "frontend",
+	"tcp-request connection": "backend", "tcp-request session": "backend",
+}
+
+// defaultsTolerated are keywords the matrix excludes from defaults that
+// HAProxy nevertheless accepts there up to a version (measured: 2.2 and 2.6
+// accept http-send-name-header, 3.0 refuses it; 2.2 accepts use-fcgi-app,
+// 2.6 refuses it). The value is the first version measured to refuse it.
+var defaultsTolerated = map[string]haproxyver.Version{
+	"http-send-name-header": {Major: 3, Minor: 0},
+	"use-fcgi-app":          {Major: 2, Minor: 6},
+}
 
 // header checks a section's header line: an address after a frontend or
 // listen name was how 1.x bound it; 2.0 and later refuse it.
@@ -143,11 +156,14 @@ func (l *linter) proxyKeyword(s *cfgparse.Section, d *cfgparse.Directive, toks [
 	}
 	if !p.In(s.Kind) {
 		switch {
+		case s.Kind == "defaults" && l.target.Less(defaultsTolerated[kw]):
+			l.add(RuleIgnored, d.Line, toks[0].Col, "`%s` is not allowed in a defaults section by the manual: HAProxy %s accepts it there, %s and later refuse it; move it to %s", kw, l.target, defaultsTolerated[kw], places(p.Frontend, p.Listen, p.Backend))
+			return false
 		case s.Kind == "defaults":
 			l.add(RuleWrongSection, d.Line, toks[0].Col, "`%s` is not allowed in a defaults section: HAProxy refuses it (it may appear in %s)", kw, places(p.Frontend, p.Listen, p.Backend))
 			return false
-		case capabilityErrors[kw]:
-			l.add(RuleWrongSection, d.Line, toks[0].Col, "`%s` is not allowed in %s: a frontend has no servers; HAProxy refuses it (put it in a backend or listen)", kw, s.Label())
+		case capabilityErrors[kw] == s.Kind:
+			l.add(RuleWrongSection, d.Line, toks[0].Col, "`%s` is not allowed in %s: HAProxy refuses it there; it may appear in %s", kw, s.Label(), places(p.Defaults, p.Frontend, p.Listen, p.Backend))
 			return false
 		default:
 			side := "backend"
