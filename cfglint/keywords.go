@@ -48,11 +48,12 @@ var capabilityErrors = map[string]string{
 }
 
 // defaultsTolerated are keywords the matrix excludes from defaults that
-// HAProxy nevertheless accepts there up to a version (measured: 2.2 and 2.6
-// accept http-send-name-header, 3.0 refuses it; 2.2 accepts use-fcgi-app,
-// 2.6 refuses it). The value is the first version measured to refuse it.
+// HAProxy nevertheless accepts there, with the first version measured to
+// refuse them (zero: none does). Measured: 2.2 and 2.6 accept
+// http-send-name-header in defaults (3.0's matrix allows it); 2.2 accepts
+// use-fcgi-app there, 2.6 refuses it.
 var defaultsTolerated = map[string]haproxyver.Version{
-	"http-send-name-header": {Major: 3, Minor: 0},
+	"http-send-name-header": {},
 	"use-fcgi-app":          {Major: 2, Minor: 6},
 }
 
@@ -156,9 +157,11 @@ func (l *linter) proxyKeyword(s *cfgparse.Section, d *cfgparse.Directive, toks [
 	}
 	if !p.In(s.Kind) {
 		switch {
-		case s.Kind == "defaults" && l.target.Less(defaultsTolerated[kw]):
-			l.add(RuleIgnored, d.Line, toks[0].Col, "`%s` is not allowed in a defaults section by the manual: HAProxy %s accepts it there, %s and later refuse it; move it to %s", kw, l.target, defaultsTolerated[kw], places(p.Frontend, p.Listen, p.Backend))
-			return false
+		case s.Kind == "defaults" && tolerated(kw, l.target):
+			if until := defaultsTolerated[kw]; until != (haproxyver.Version{}) {
+				l.add(RuleIgnored, d.Line, toks[0].Col, "`%s` is not allowed in a defaults section by the manual: HAProxy %s accepts it there, %s and later refuse it; move it to %s", kw, l.target, until, places(p.Frontend, p.Listen, p.Backend))
+			}
+			return true
 		case s.Kind == "defaults":
 			l.add(RuleWrongSection, d.Line, toks[0].Col, "`%s` is not allowed in a defaults section: HAProxy refuses it (it may appear in %s)", kw, places(p.Frontend, p.Listen, p.Backend))
 			return false
@@ -271,4 +274,11 @@ func (l *linter) badBindAddress(a string) string {
 		}
 	}
 	return ""
+}
+
+// tolerated reports whether target accepts kw in defaults although the
+// matrix says it may not appear there.
+func tolerated(kw string, target haproxyver.Version) bool {
+	until, ok := defaultsTolerated[kw]
+	return ok && (until == haproxyver.Version{} || target.Less(until))
 }
