@@ -1,13 +1,17 @@
 // Package cfglint checks haproxy.cfg text against the cfg rules of lbconf
-// (SPEC section 2): lines the parser cannot read, backends that do not exist,
-// binds that collide or use reserved ports, directives the target HAProxy
-// version refuses or deprecates, proxies without timeouts, and the stats
-// password printed in the public API documentation.
+// (SPEC section 2), grounded in HAProxy's own facts: the keyword tables of
+// its configuration manual per version (package haproxyver/keywords) decide
+// whether a keyword is known, in the wrong section, deprecated, removed in
+// the target or newer than it. Lines are read as HAProxy reads them
+// (package cfgsyntax: quotes, escapes, ${VAR}, comments, .if blocks
+// evaluated for the target). It also reports backends that do not exist,
+// identical binds in two proxies, reserved ports, addresses on proxy lines,
+// proxies with servers but without timeouts, and the stats password printed
+// in the public API documentation.
 //
-// It parses with haproxytech/config-parser/v5 through package cfgparse and
-// reads the text itself where config-parser is silent (unknown bind and
-// server options, repeated keywords), so every finding has a line and a
-// column.
+// config-parser (through package cfgparse) still types values and links
+// proxies to their defaults, but what it cannot parse is not an error by
+// itself: HAProxy's grammar is. Every finding has a line and a column.
 package cfglint
 
 import (
@@ -15,13 +19,20 @@ import (
 	"strings"
 
 	"github.com/lbconf/lbconf/cfgparse"
+	"github.com/lbconf/lbconf/cfgsyntax"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxyver"
 )
 
 // Rule names. They are stable: scripts and SARIF consumers key on them.
 const (
+	RuleSyntax           = "cfg-syntax"
+	RuleConditional      = "cfg-conditional"
+	RuleDiagnostic       = "cfg-diagnostic"
 	RuleUnknownDirective = "cfg-unknown-directive"
+	RuleWrongSection     = "cfg-wrong-section"
+	RuleProxyAddress     = "cfg-proxy-address"
+	RuleBindAddress      = "cfg-bind-address"
 	RuleUnknownOption    = "cfg-unknown-option"
 	RuleArguments        = "cfg-arguments"
 	RuleMissingBackend   = "cfg-missing-backend"
@@ -39,19 +50,25 @@ const (
 
 // catalogue lists the rules in the order `lbconf rules` prints them.
 var catalogue = finding.Catalogue{
-	{Name: RuleUnknownDirective, Severity: finding.Error, Summary: "every line must be a directive the parser knows in its section, with arguments it can read"},
-	{Name: RuleUnknownOption, Severity: finding.Error, Summary: "bind and server lines may carry only options HAProxy knows (the parser drops others silently)"},
+	{Name: RuleSyntax, Severity: finding.Error, Summary: "lines HAProxy cannot read: an unmatched quote, `${` without `}`, more than 64 words, a NUL character (2.3+), a last line without a newline (2.3+)"},
+	{Name: RuleConditional, Severity: finding.Error, Summary: "conditional blocks (.if/.elif/.else/.endif) need HAProxy 2.4+ and must be well formed and closed; an active .alert stops HAProxy"},
+	{Name: RuleDiagnostic, Severity: finding.Warning, Summary: "an active .warning, or an .alert in a block whose condition depends on the environment or build"},
+	{Name: RuleUnknownDirective, Severity: finding.Error, Summary: "every keyword must be in the target's HAProxy manual: one in no version is a typo (did-you-mean), one removed before the target or added after it is refused"},
+	{Name: RuleWrongSection, Severity: finding.Error, Summary: "a keyword in a section that cannot hold it (defaults, global, or server lines in a frontend): HAProxy refuses it"},
+	{Name: RuleUnknownOption, Severity: finding.Error, Summary: "bind and server options must be in the target's manual, with their value"},
+	{Name: RuleProxyAddress, Severity: finding.Error, Summary: "an address on a frontend or listen line (`listen stats :1936`) is refused since HAProxy 2.0: use a bind line"},
+	{Name: RuleBindAddress, Severity: finding.Error, Summary: "a bind address HAProxy refuses: a missing or invalid port, an address family prefix the target does not know"},
 	{Name: RuleArguments, Severity: finding.Error, Summary: "single-value directives (maxconn, mode, timeout ..., default_backend ...) take one argument (the parser ignores extra ones silently)"},
 	{Name: RuleMissingBackend, Severity: finding.Error, Summary: "default_backend and use_backend must name a backend or listen section of the file"},
 	{Name: RuleDuplicateProxy, Severity: finding.Error, Summary: "two frontends, two backends, or a listen and another proxy cannot share a name"},
-	{Name: RuleDuplicateBind, Severity: finding.Error, Summary: "two proxies cannot bind one address:port (0.0.0.0, * and an empty address are every address and collide with any address on that port)"},
+	{Name: RuleDuplicateBind, Severity: finding.Error, Summary: "two proxies cannot bind one identical address:port (they would share its connections at random; a wildcard and a specific address on one port are fine: the specific one wins)"},
 	{Name: RuleReservedPort, Severity: finding.Error, Summary: "ports 22, 1080, 9100 and 9101 are reserved by the platform and cannot be bound"},
-	{Name: RuleTarget, Severity: finding.Error, Summary: "directives the target HAProxy version refuses (nbproc on 2.5+; option forceclose on 2.0+; option http-tunnel, req*/rsp*, block, clitimeout/contimeout/srvtimeout on 2.1+)"},
-	{Name: RuleDeprecated, Severity: finding.Warning, Summary: "directives the target HAProxy version deprecates (nbproc on 2.3 and 2.4)"},
-	{Name: RuleTimeouts, Severity: finding.Warning, Summary: "every proxy needs client (frontend side) and connect and server (backend side) timeouts, in the section or its defaults"},
+	{Name: RuleTarget, Severity: finding.Error, Summary: "directives the target HAProxy version refuses, measured on real binaries (nbproc, option forceclose and option http-tunnel on 2.5+; req*/rsp*, block, clitimeout/contimeout/srvtimeout on 2.1+)"},
+	{Name: RuleDeprecated, Severity: finding.Warning, Summary: "directives the target HAProxy version deprecates (the manual's matrix, nbproc on 2.3 and 2.4), and what 2.2 only warns about (a NUL, a missing final newline)"},
+	{Name: RuleTimeouts, Severity: finding.Warning, Summary: "a proxy needs a client timeout (frontend side), and connect and server timeouts when it has servers, in the section or its defaults: HAProxy warns otherwise"},
 	{Name: RuleStatsPort, Severity: finding.Warning, Summary: "port 1081 is the instance's status page: only listen status may bind it"},
 	{Name: RuleRepeated, Severity: finding.Warning, Summary: "a single-value directive set twice in a section: only the last line counts"},
-	{Name: RuleIgnored, Severity: finding.Warning, Summary: "a timeout of the other side (timeout server in a frontend, timeout client in a backend) is ignored by HAProxy"},
+	{Name: RuleIgnored, Severity: finding.Warning, Summary: "a keyword of the other side (timeout server or balance in a frontend, timeout client or capture in a backend) is ignored by HAProxy, which warns"},
 	{Name: RulePublicPassword, Severity: finding.Warning, Summary: "the stats password printed in the public API documentation must not be used"},
 }
 
@@ -86,11 +103,19 @@ func Lint(file string, text []byte, target string) ([]finding.Finding, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cfglint: %w", err)
 	}
-	f, err := cfgparse.Parse(text)
+	return lint(file, text, v)
+}
+
+// lint checks text for any version (the corpus test also checks against
+// 2.2, which is no target but is a binary CI runs).
+func lint(file string, text []byte, v haproxyver.Version) ([]finding.Finding, error) {
+	l := &linter{file: file, target: v, g: newGrammar(v), dupSections: map[*cfgparse.Section]bool{}}
+	l.sc = l.scan(text)
+	f, err := cfgparse.Parse(l.sc.text)
 	if err != nil {
 		return nil, fmt.Errorf("cfglint: %s: %w", file, err)
 	}
-	l := &linter{file: file, target: v, f: f}
+	l.f = f
 	l.run()
 	finding.Sort(l.out)
 	return l.out, nil
@@ -100,8 +125,26 @@ func Lint(file string, text []byte, target string) ([]finding.Finding, error) {
 type linter struct {
 	file   string
 	target haproxyver.Version
+	g      grammar
+	sc     *scanned
 	f      *cfgparse.File
-	out    []finding.Finding
+	// dupSections are the proxies that repeat an earlier one's name.
+	dupSections map[*cfgparse.Section]bool
+	out         []finding.Finding
+}
+
+// maybe reports whether line n is in a conditional block lint cannot
+// decide (then it may be exclusive with another line).
+func (l *linter) maybe(n int) bool {
+	return n >= 1 && n <= len(l.sc.maybe) && l.sc.maybe[n-1]
+}
+
+// toks returns the words of line n as HAProxy reads them.
+func (l *linter) toks(n int) []cfgsyntax.Token {
+	if n < 1 || n > len(l.sc.toks) {
+		return nil
+	}
+	return l.sc.toks[n-1]
 }
 
 func (l *linter) add(rule string, line, col int, format string, args ...any) {
@@ -124,62 +167,59 @@ func (l *linter) section(s *cfgparse.Section) {
 	switch {
 	case s.Kind == "":
 		for _, d := range s.Directives {
-			l.add(RuleUnknownDirective, d.Line, d.Col(0), "`%s` is outside any section: HAProxy refuses directives before the first section header", d)
+			l.add(RuleWrongSection, d.Line, d.Col(0), "`%s` is outside any section: HAProxy refuses directives before the first section header (global, defaults, frontend, backend, listen, ...)", d)
 		}
-		return
-	case !s.Known:
-		l.add(RuleUnknownDirective, s.Header.Num, 1, "section `%s` is not a kind the parser knows, so its lines are not checked; HAProxy %s may refuse it", s.Kind, l.target)
 		return
 	case s.IsProxy() && s.Name == "":
 		l.add(RuleUnknownDirective, s.Header.Num, 1, "a %s section needs a name", s.Kind)
+	}
+	l.header(s)
+	if since, ok := sectionSince[s.Kind]; ok && l.target.Less(since) {
+		l.add(RuleUnknownDirective, s.Header.Num, 1, "`%s` sections are new in HAProxy %s: HAProxy %s, the target, refuses them", s.Kind, since, l.target)
+		return
 	}
 	for _, d := range s.Directives {
 		if l.versioned(s, d) {
 			continue
 		}
+		toks := l.toks(d.Line)
+		if len(toks) == 0 {
+			continue
+		}
 		switch {
-		case d.Keyword == "" && len(d.Fields) >= 2 && d.Fields[0] == "timeout" && timeoutNames[d.Fields[1]] && (s.Kind == "frontend" || s.Kind == "backend"):
-			other := "backend"
-			if s.Kind == "backend" {
-				other = "frontend"
+		case s.Kind == "global":
+			l.globalKeyword(d, toks)
+		case s.Kind == "defaults" || s.IsProxy():
+			if !l.proxyKeyword(s, d, toks) {
+				continue
 			}
-			l.add(RuleIgnored, d.Line, d.Col(0), "`%s` is ignored in %s: a %s has no %s side", d, s.Label(), s.Kind, other)
-			continue
-		case d.Keyword == "":
-			l.add(RuleUnknownDirective, d.Line, d.Col(0), "`%s` is not a directive the parser knows in a %s section", d, s.Kind)
-			continue
-		case d.Keyword == "cookie":
+		}
+		if d.Keyword == "cookie" && s.Kind != "defaults" && s.Kind != "global" {
 			// Read here: config-parser refuses time units on
 			// maxidle/maxlife, which HAProxy takes, and ignores
 			// unknown words.
 			if i := cookieBad(d.Fields); i >= 0 {
 				l.add(RuleUnknownOption, d.Line, d.Col(i), "`%s` is not a cookie option HAProxy knows, or lacks its value (in `cookie %s`, %s)", d.Fields[min(i, len(d.Fields)-1)], d.Fields[min(1, len(d.Fields)-1)], s.Label())
 			}
-		case d.Unprocessed:
-			l.add(RuleUnknownDirective, d.Line, d.Col(0), "the parser cannot read the arguments of `%s` in %s", d, s.Label())
-			continue
 		}
-		if n, ok := oneArgument(s.Kind, d.Keyword); ok && len(d.Fields) > n+1 {
+		if n, ok := oneArgument(s.Kind, d.Keyword); ok && !d.Unprocessed && len(d.Fields) > n+1 && len(toks) > n+1 {
 			l.add(RuleArguments, d.Line, d.Col(n+1), "`%s` in %s: %s takes one argument; HAProxy refuses the rest (the parser ignores it)", d, s.Label(), d.Keyword)
 		}
-		if d.OverriddenBy != 0 {
+		if d.OverriddenBy != 0 && !l.maybe(d.Line) && !l.maybe(d.OverriddenBy) {
 			l.add(RuleRepeated, d.Line, d.Col(0), "`%s` is set again at line %d in %s; only the last line counts", d, d.OverriddenBy, s.Label())
 		}
-		switch d.Keyword {
-		case "bind", "server", "default-server":
-			l.options(s, d)
+		if s.Kind != "global" && (s.IsProxy() || s.Kind == "defaults") {
+			switch toks[0].Text {
+			case "bind":
+				l.bindLine(s, d, toks)
+			case "server", "default-server":
+				l.options(s, d, toks)
+			}
 		}
 		if i := indexContaining(d.Fields, PublicPassword); i >= 0 {
 			l.add(RulePublicPassword, d.Line, d.Col(i), "`%s` uses the stats password printed in the public API documentation: anyone can read it; set your own (compile --stats-auth)", d.Fields[0]+" "+strings.Join(d.Fields[1:i], " "))
 		}
 	}
-}
-
-// timeoutNames are HAProxy's timeout kinds; config-parser has no parser
-// for those that do not apply to a section.
-var timeoutNames = map[string]bool{
-	"check": true, "client": true, "client-fin": true, "connect": true, "http-keep-alive": true,
-	"http-request": true, "queue": true, "server": true, "server-fin": true, "tarpit": true, "tunnel": true,
 }
 
 func indexContaining(words []string, s string) int {
@@ -191,24 +231,58 @@ func indexContaining(words []string, s string) int {
 	return -1
 }
 
-// options reports bind and server options config-parser does not know: it
-// drops them silently, HAProxy refuses them.
-func (l *linter) options(s *cfgparse.Section, d *cfgparse.Directive) {
-	kind, start := "bind", 2
-	switch d.Keyword {
-	case "server":
-		kind, start = "server", 3
+// options checks the options of a bind (from word start), server or
+// default-server line against the manual's tables.
+func (l *linter) options(s *cfgparse.Section, d *cfgparse.Directive, toks []cfgsyntax.Token) {
+	k, start := kindServer, 3
+	switch toks[0].Text {
+	case "bind":
+		k, start = kindBind, 2
 	case "default-server":
-		kind, start = "server", 1
+		start = 1
 	}
-	w := d.Fields
-	where := strings.Join(w[:start], " ")
-	for i := start; i < len(w); {
-		n, known := cfgparse.OptionWidth(kind, w[i:])
-		if !known {
-			l.add(RuleUnknownOption, d.Line, d.Col(i), "`%s` is not a %s option HAProxy knows (in `%s ...`, %s)", w[i], kind, where, s.Label())
+	kind := map[keyKind]string{kindBind: "bind", kindServer: "server"}[k]
+	where := strings.Join(cfgsyntax.Words(toks[:min(start, len(toks))]), " ")
+	for i := start; i < len(toks); i++ {
+		t := toks[i]
+		if t.Env {
+			return // an option list from the environment: unknown here
 		}
-		i += n
+		name := t.Text
+		h := l.g.history(k, grouped(name))
+		if !h.any && k == kindServer && strings.HasPrefix(name, "no-") {
+			// `no-check`, `no-backup`...: a default-server setting undone.
+			if h2 := l.g.history(k, strings.TrimPrefix(name, "no-")); h2.any {
+				continue
+			}
+		}
+		syntax, _ := optionSyntax(k, grouped(name))
+		switch {
+		case !h.any:
+			hint := ""
+			if sg := l.g.suggest(k, name); sg != "" {
+				hint = fmt.Sprintf(" (did you mean `%s`?)", sg)
+			}
+			l.add(RuleUnknownOption, d.Line, t.Col, "`%s` is not a %s option in any HAProxy manual%s (in `%s ...`, %s)", name, kind, hint, where, s.Label())
+			return // the rest cannot be read reliably
+		case !h.inTarget && !h.after && h.before:
+			l.add(RuleUnknownOption, d.Line, t.Col, "%s option `%s` was removed before HAProxy %s, the target (last documented in %s) (in `%s ...`, %s)", kind, name, l.target, h.last, where, s.Label())
+		case !h.inTarget && !h.before && l.g.exact:
+			l.add(RuleUnknownOption, d.Line, t.Col, "%s option `%s` is new in HAProxy %s: HAProxy %s, the target, refuses it (in `%s ...`, %s)", kind, name, h.first, l.target, where, s.Label())
+		}
+		if optionArgs(syntax) > 0 {
+			if i+1 >= len(toks) {
+				l.add(RuleUnknownOption, d.Line, t.Col, "%s option `%s` needs a value (`%s`) (in `%s ...`, %s)", kind, name, syntax, where, s.Label())
+				return
+			}
+			i++
+			if name == "source" {
+				// source ADDR [usesrc ADDR] [interface NAME]
+				for i+2 < len(toks) && (toks[i+1].Text == "usesrc" || toks[i+1].Text == "interface") {
+					i += 2
+				}
+			}
+		}
 	}
 }
 
@@ -269,4 +343,16 @@ func isTime(s string) bool {
 		return true
 	}
 	return false
+}
+
+// groupedOptions are server options the manual documents under another
+// one's heading ("inter <delay>", "fastinter", "downinter" together), so the
+// extracted tables list only that one: they share its history.
+var groupedOptions = map[string]string{"inter": "downinter", "fastinter": "downinter"}
+
+func grouped(option string) string {
+	if o, ok := groupedOptions[option]; ok {
+		return o
+	}
+	return option
 }

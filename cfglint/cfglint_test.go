@@ -152,3 +152,27 @@ func TestConcurrentLint(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestMerge(t *testing.T) {
+	own := []finding.Finding{
+		{File: "f", Line: 3, Col: 5, Severity: finding.Error, Rule: RuleSyntax, Message: "quote"},
+		{File: "f", Line: 7, Col: 1, Severity: finding.Warning, Rule: RuleTimeouts, Message: "timeouts"},
+	}
+	hap := []finding.Finding{
+		{File: "f", Line: 3, Col: 5, Severity: finding.Error, Rule: "haproxy-check", Message: "unmatched quote"},
+		{File: "f", Line: 7, Col: 1, Severity: finding.Warning, Rule: "haproxy-check", Message: "missing timeouts"},
+		{File: "f", Line: 7, Col: 1, Severity: finding.Error, Rule: "haproxy-check", Message: "worse than lint said"},
+		{File: "f", Line: 9, Col: 1, Severity: finding.Error, Rule: "haproxy-check", Message: "only haproxy"},
+		{File: "f", Line: 9, Col: 1, Severity: finding.Error, Rule: "haproxy-check", Message: "only haproxy"},
+		{File: "f", Line: 0, Severity: finding.Error, Rule: "haproxy-check", Message: "no line"},
+	}
+	var got []string
+	for _, f := range Merge(own, hap) {
+		got = append(got, fmt.Sprintf("%d %s %s", f.Line, f.Rule, f.Message))
+	}
+	want := []string{"0 haproxy-check no line", "3 cfg-syntax quote", "7 cfg-timeouts timeouts", "7 haproxy-check worse than lint said", "9 haproxy-check only haproxy"}
+	sort.Strings(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Merge:\n got  %q\n want %q", got, want)
+	}
+}

@@ -9,6 +9,12 @@ var policy = map[string]struct {
 	basis finding.Basis
 	why   string
 }{
+	RuleSyntax:           {finding.HAProxyRefuses, "haproxy stops on a line it cannot tokenise (an unmatched quote, an unclosed ${, over 64 words; from 2.3 a NUL or a missing final newline)"},
+	RuleConditional:      {finding.HAProxyRefuses, "haproxy before 2.4 refuses .if blocks, every version refuses a malformed or unclosed one, and an active .alert stops it"},
+	RuleDiagnostic:       {finding.LikelyMistake, "an active .warning is the config's author warning whoever loads it; haproxy still starts"},
+	RuleWrongSection:     {finding.HAProxyRefuses, "haproxy refuses a keyword in a section that cannot hold it (measured on 2.2, 2.6 and 3.0 where it only warns: see cfg-ignored-directive)"},
+	RuleProxyAddress:     {finding.HAProxyRefuses, "haproxy 2.x refuses an address on a frontend or listen line; bind lines carry addresses"},
+	RuleBindAddress:      {finding.HAProxyRefuses, "haproxy refuses a bind address it cannot parse, or an address family the target does not have"},
 	RuleUnknownDirective: {finding.HAProxyRefuses, "haproxy refuses a keyword it does not know in that section"},
 	RuleUnknownOption:    {finding.HAProxyRefuses, "haproxy refuses a bind or server option it does not know"},
 	RuleArguments:        {finding.HAProxyRefuses, "haproxy refuses extra arguments to these directives, which the parser would drop silently"},

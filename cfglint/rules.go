@@ -46,18 +46,20 @@ var changes = []change{
 	{match: word("nbproc"), section: "global", deprecated: v(2, 3), removed: v(2, 5),
 		hint: "remove it (nbthread sets the threads of the one process)"},
 	// HAProxy 2.6 says forceclose is "not supported any more since
-	// HAProxy 2.0" and http-tunnel "since HAProxy 2.1".
-	{match: option("forceclose"), deprecated: v(1, 9), removed: v(2, 0),
+	// HAProxy 2.0" and http-tunnel "since 2.1", but 2.2.9 accepts both
+	// with a deprecation warning (measured, testdata/cfgcorpus); 2.4 is
+	// not measured, so it gets the warning rather than a false error.
+	{match: option("forceclose"), deprecated: v(1, 9), removed: v(2, 5),
 		hint: "use `option httpclose`"},
-	{match: option("http-tunnel"), deprecated: v(2, 0), removed: v(2, 1),
+	{match: option("http-tunnel"), deprecated: v(2, 0), removed: v(2, 5),
 		hint: "remove it: HAProxy 2.x processes every request of a connection"},
 	{match: func(w []string) bool { return legacyRewrites[w[0]] }, deprecated: v(2, 0), removed: v(2, 1),
 		hint: "use the http-request / http-response rules"},
 	{match: word("block"), deprecated: v(1, 6), removed: v(2, 1),
 		hint: "use `http-request deny`, which takes the same condition"},
-	{match: func(w []string) bool { return w[0] == "clitimeout" || w[0] == "contimeout" || w[0] == "srvtimeout" },
-		deprecated: v(1, 5), removed: v(2, 1),
-		hint: "use `timeout client`, `timeout connect` and `timeout server`"},
+	{match: word("clitimeout"), deprecated: v(1, 5), removed: v(2, 1), hint: "use `" + replacements["clitimeout"] + "`"},
+	{match: word("contimeout"), deprecated: v(1, 5), removed: v(2, 1), hint: "use `" + replacements["contimeout"] + "`"},
+	{match: word("srvtimeout"), deprecated: v(1, 5), removed: v(2, 1), hint: "use `" + replacements["srvtimeout"] + "`"},
 }
 
 // versioned reports the line when it is a directive the target refuses or
@@ -108,6 +110,7 @@ func (l *linter) proxies() {
 			}
 		}
 		if dup {
+			l.dupSections[s] = true
 			continue
 		}
 		for _, m := range maps {
@@ -149,6 +152,11 @@ func (l *linter) timeouts(s *cfgparse.Section) {
 	default:
 		need = []string{"client", "connect", "server"}
 	}
+	if s.Kind != "frontend" && !hasServers(s) {
+		// HAProxy only asks backends with servers for connect and server
+		// timeouts.
+		need = need[:len(need)-2]
+	}
 	var missing []string
 	for _, n := range need {
 		kw := "timeout " + n
@@ -162,69 +170,100 @@ func (l *linter) timeouts(s *cfgparse.Section) {
 	}
 }
 
+// hasServers reports whether a proxy has server lines.
+func hasServers(s *cfgparse.Section) bool {
+	for _, d := range s.Directives {
+		if len(d.Fields) > 0 && (d.Fields[0] == "server" || d.Fields[0] == "server-template") {
+			return true
+		}
+	}
+	return false
+}
+
+// maxExpandedPorts bounds how many ports of bind ranges are compared one by
+// one in a file.
+const maxExpandedPorts = 1 << 16
+
 // bindAddr is one address:port a proxy binds.
 type bindAddr struct {
 	sec  *cfgparse.Section
 	dir  *cfgparse.Directive
 	addr netip.Addr // invalid for "every address"
 	v6   bool       // for every address: the IPv6 wildcard
-	port int
-	text string
+	// lo and hi are the port range (lo == hi for one port).
+	lo, hi int
+	text   string
 }
 
 // binds checks reserved ports, the status port and collisions.
 func (l *linter) binds() {
+	var reserved []int
+	for p := 1; p <= 65535; p++ {
+		if model.IsReservedPort(p) {
+			reserved = append(reserved, p)
+		}
+	}
 	var all []bindAddr
 	for _, s := range l.f.Sections {
-		if s.Kind != "frontend" && s.Kind != "listen" {
-			continue
+		if s.Kind != "frontend" && s.Kind != "listen" || l.dupSections[s] {
+			continue // a duplicate proxy is reported as such
 		}
 		for _, d := range s.Directives {
-			if d.Keyword != "bind" || d.Unprocessed || len(d.Fields) < 2 {
+			toks := l.toks(d.Line)
+			if d.Keyword != "bind" || len(toks) < 2 || toks[1].Env {
 				continue
 			}
-			for _, b := range parseBind(d.Fields[1]) {
+			for _, b := range parseBind(toks[1].Text) {
 				b.sec, b.dir = s, d
-				switch {
-				case model.IsReservedPort(b.port):
-					l.add(RuleReservedPort, d.Line, d.Col(1), "`%s` in %s binds port %d, which the platform reserves (22, 1080, 9100, 9101)", d, s.Label(), b.port)
-				case b.port == model.StatusPort && !(s.Kind == "listen" && s.Name == "status"):
+				for _, p := range reserved {
+					if b.lo <= p && p <= b.hi {
+						l.add(RuleReservedPort, d.Line, d.Col(1), "`%s` in %s binds port %d, which the platform reserves (22, 1080, 9100, 9101)", d, s.Label(), p)
+					}
+				}
+				if b.lo <= model.StatusPort && model.StatusPort <= b.hi && !(s.Kind == "listen" && s.Name == "status") {
 					l.add(RuleStatsPort, d.Line, d.Col(1), "`%s` in %s binds port 1081, the instance's status page (listen status)", d, s.Label())
 				}
 				all = append(all, b)
 			}
 		}
 	}
-	byPort := map[int][]bindAddr{}
+	// Identical binds in two proxies share the connections at random
+	// (SO_REUSEPORT). A wildcard and a specific address on one port do not:
+	// the kernel gives the specific one its connections. One map lookup per
+	// bound address keeps this linear.
+	type key struct {
+		addr   netip.Addr
+		v6     bool
+		lo, hi int
+	}
+	first := map[key]bindAddr{}
 	reported := map[*cfgparse.Directive]bool{}
+	budget := maxExpandedPorts
 	for _, b := range all {
-		earlier := byPort[b.port]
-		byPort[b.port] = append(earlier, b)
-		for _, a := range earlier {
-			if a.sec == b.sec || !collide(a, b) || reported[b.dir] {
+		// Port ranges are compared port by port while the budget lasts,
+		// then as whole ranges, so hostile input stays linear.
+		keys := []key{{b.addr, b.v6, b.lo, b.hi}}
+		if b.hi > b.lo && b.hi-b.lo < budget {
+			budget -= b.hi - b.lo + 1
+			keys = keys[:0]
+			for p := b.lo; p <= b.hi; p++ {
+				keys = append(keys, key{b.addr, b.v6, p, p})
+			}
+		}
+		for _, k := range keys {
+			a, ok := first[k]
+			if !ok {
+				first[k] = b
+				continue
+			}
+			if a.sec == b.sec || reported[b.dir] {
 				continue
 			}
 			reported[b.dir] = true
-			l.add(RuleDuplicateBind, b.dir.Line, b.dir.Col(1), "%s binds %s, which collides with `bind %s` of %s at line %d: HAProxy starts, but the two proxies would share the connections to port %d at random",
-				b.sec.Label(), b.text, a.text, a.sec.Label(), a.dir.Line, b.port)
+			l.add(RuleDuplicateBind, b.dir.Line, b.dir.Col(1), "%s binds %s, which is also bound by `bind %s` of %s at line %d: HAProxy starts, but the two proxies would share the connections to port %d at random; bind it in one proxy only",
+				b.sec.Label(), b.text, a.text, a.sec.Label(), a.dir.Line, k.lo)
 		}
 	}
-}
-
-// collide reports whether two binds on one port overlap: the same address,
-// or a wildcard and any address of its family (the IPv6 wildcard also takes
-// IPv4 on a dual-stack host).
-func collide(a, b bindAddr) bool {
-	aw, bw := !a.addr.IsValid(), !b.addr.IsValid()
-	switch {
-	case aw && bw:
-		return a.v6 == b.v6 || a.v6 || b.v6
-	case aw:
-		return a.v6 || b.addr.Is4()
-	case bw:
-		return b.v6 || a.addr.Is4()
-	}
-	return a.addr == b.addr
 }
 
 // parseBind reads a bind address list: `ADDR:PORT[-END][,...]`, with `*`,
@@ -267,11 +306,8 @@ func parseBind(s string) []bindAddr {
 				b.addr = a
 			}
 		}
-		for p := lo; p <= hi && p-lo < 65536; p++ {
-			c := b
-			c.port = p
-			out = append(out, c)
-		}
+		b.lo, b.hi = lo, hi
+		out = append(out, b)
 	}
 	return out
 }

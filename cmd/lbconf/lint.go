@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycheck"
 	"github.com/lbconf/lbconf/haproxyver"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/suppress"
@@ -34,6 +34,7 @@ func lintCommand() *cli.Command {
 		Flags: append(append(outputFlags(),
 			targetFlag(),
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
+			&cli.StringFlag{Name: "haproxy", EnvVars: []string{haproxycheck.BinaryEnv}, Usage: "also run this haproxy binary's `haproxy -c` on .cfg inputs and report its ALERTs and WARNINGs"},
 		), configFlags()...),
 		Action: func(c *cli.Context) error {
 			if err := checkOutputFlags(c); err != nil {
@@ -70,7 +71,7 @@ func lintCommand() *cli.Command {
 					}
 					stdinUsed = true
 				}
-				fs, err := lintPath(path, c.App.Reader, target)
+				fs, err := lintPath(c, path, target)
 				if err != nil {
 					fmt.Fprintf(c.App.ErrWriter, "lbconf: %v\n", err)
 					ioFailed = true
@@ -93,32 +94,59 @@ func lintCommand() *cli.Command {
 	}
 }
 
-// lintPath lints one input. Errors are about the input itself (missing,
-// unreadable, empty, binary); problems inside it are findings.
-func lintPath(path string, stdin io.Reader, target string) ([]finding.Finding, error) {
-	data, err := model.ReadInput(path, stdin)
+// lintPath reads one path and lints it (see lintData); with --haproxy, a
+// haproxy.cfg is also checked by that binary.
+func lintPath(c *cli.Context, path, target string) ([]finding.Finding, error) {
+	data, err := model.ReadInput(path, c.App.Reader)
 	if err != nil {
 		return nil, err
 	}
+	var check cfgCheck
+	if bin := c.String("haproxy"); bin != "" {
+		check = func(fs []finding.Finding) ([]finding.Finding, error) {
+			res, err := haproxycheck.Check(c.Context, path, data, haproxycheck.Options{Binary: bin, Target: target})
+			if err != nil {
+				return nil, fmt.Errorf("%s: --haproxy: %w", path, err)
+			}
+			for _, n := range res.Notes {
+				fmt.Fprintf(c.App.ErrWriter, "lbconf: %s: haproxy %s: %s\n", path, res.Version, n)
+			}
+			return cfglint.Merge(fs, res.Findings), nil
+		}
+	}
+	return lintData(path, data, target, check)
+}
+
+// cfgCheck adds the findings of a further check of a haproxy.cfg to
+// cfglint's.
+type cfgCheck func([]finding.Finding) ([]finding.Finding, error)
+
+// lintData lints one input: the configuration file (its manifest), a
+// haproxy.cfg (cfglint, then check when it is not nil) or a listener
+// document; inline suppression comments apply to YAML and haproxy.cfg.
+func lintData(path string, data []byte, target string, check cfgCheck) ([]finding.Finding, error) {
 	if estate.IsConfigFile(path) {
 		return estate.LintConfig(path, data)
 	}
-	if isConfigPath(path, data) {
-		fs, err := cfglint.Lint(path, data, target)
+	if !isConfigPath(path, data) {
+		doc, err := model.Decode(path, data)
 		if err != nil {
 			return nil, err
 		}
-		return suppressed(path, data, true, fs), nil
+		fs := validate.Document(doc)
+		if doc.Format == "yaml" {
+			fs = suppressed(path, data, false, fs)
+		}
+		return fs, nil
 	}
-	doc, err := model.Decode(path, data)
+	fs, err := cfglint.Lint(path, data, target)
+	if err == nil && check != nil {
+		fs, err = check(fs)
+	}
 	if err != nil {
 		return nil, err
 	}
-	fs := validate.Document(doc)
-	if doc.Format == "yaml" {
-		fs = suppressed(path, data, false, fs)
-	}
-	return fs, nil
+	return suppressed(path, data, true, fs), nil
 }
 
 // suppressed applies the inline suppression comments of a YAML document

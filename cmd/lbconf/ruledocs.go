@@ -70,7 +70,7 @@ func loadRuleExample(root string, r finding.Rule) (ex ruleExample, ok bool, err 
 		if m := targetLineRE.FindSubmatch(bad); m != nil {
 			target = string(m[1])
 		}
-		fs, err := lintPath(filepath.Join(root, pair[0]), nil, target)
+		fs, err := lintData(filepath.Join(root, pair[0]), bad, target, nil)
 		if err != nil {
 			return ex, false, fmt.Errorf("linting %s: %w", pair[0], err)
 		}
