@@ -19,6 +19,7 @@ import (
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/internal/atomicfile"
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // apiFlags are the flags of every command that calls the API.
@@ -177,12 +178,13 @@ func newCLIUI(c *cli.Context, stdinUsed bool) *cliUI {
 	}
 }
 
-// Info writes a message to standard error.
+// Info writes a message to standard error, control characters escaped
+// (messages carry what the server said).
 func (u *cliUI) Info(msg string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.endProgress()
-	fmt.Fprintf(u.errw, "lbconf: %s\n", msg)
+	fmt.Fprintf(u.errw, "lbconf: %s\n", safetext.EscapeLines(msg))
 }
 
 // Findings writes findings to standard error, one per line.
@@ -195,11 +197,13 @@ func (u *cliUI) Findings(fs []finding.Finding) {
 	}
 }
 
-// Diff writes the diff to standard output.
+// Diff writes the diff to standard output, control characters of each
+// line escaped.
 func (u *cliUI) Diff(text string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.endProgress()
+	text = safetext.EscapeLines(text)
 	io.WriteString(u.out, text)
 	if !strings.HasSuffix(text, "\n") {
 		io.WriteString(u.out, "\n")
@@ -253,7 +257,7 @@ func (u *cliUI) Confirm(ctx context.Context, question string) (bool, error) {
 func (u *cliUI) Progress(status string, elapsed time.Duration) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	line := fmt.Sprintf("%s (%s)", status, elapsed.Round(time.Second))
+	line := fmt.Sprintf("%s (%s)", safetext.Escape(status), elapsed.Round(time.Second))
 	if u.tty {
 		fmt.Fprintf(u.errw, "\r\033[K%s", line)
 		u.progressOpen = true

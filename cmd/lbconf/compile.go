@@ -152,6 +152,7 @@ func locate(doc *model.Document, f finding.Finding) finding.Finding {
 
 func printFindings(w io.Writer, fs []finding.Finding) {
 	finding.Sort(fs)
+	fs = finding.Limit(fs, finding.MaxPerFile)
 	for _, f := range fs {
 		fmt.Fprintln(w, f.String())
 	}

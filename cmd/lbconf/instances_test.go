@@ -69,7 +69,7 @@ func TestInstancesEmptyAndOddNames(t *testing.T) {
 	}
 	srv.AddInstance(fakecds.Instance{InstanceUuid: "lb-1", InstanceName: "a\tb\nc"}, modelListeners(), "")
 	code, out, _ = runCLI(t, "", "instances")
-	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "a b c") {
+	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, `a\tb\nc`) {
 		t.Errorf("odd name: exit %d\n%s", code, out)
 	}
 }

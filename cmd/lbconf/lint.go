@@ -62,6 +62,7 @@ func lintCommand() *cli.Command {
 				all = append(all, fs...)
 			}
 			finding.Sort(all)
+			all = finding.Limit(all, finding.MaxPerFile)
 			opts := report.Options{Color: useColor(c.App.Writer, format), Rules: allRules(), Version: version()}
 			if err := report.Write(c.App.Writer, format, all, opts); err != nil {
 				return &exitErr{code: exitError, err: fmt.Errorf("writing the report: %w", err)}

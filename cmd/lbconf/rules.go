@@ -19,7 +19,8 @@ import (
 func allRules() []finding.Rule {
 	rules := append(validate.Rules(), compiler.Rules()...)
 	rules = append(rules, cfglint.Rules()...)
-	return append(rules, haproxycheck.Rules()...)
+	rules = append(rules, haproxycheck.Rules()...)
+	return append(rules, finding.Rules()...)
 }
 
 func rulesCommand() *cli.Command {
