@@ -147,6 +147,10 @@ func Decode(name string, data []byte) (*Document, error) {
 		d.root, err = parseJSON(data)
 	}
 	if err != nil {
+		var le *limitError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("%s:%d:%d: %w", name, le.pos.Line, le.pos.Col, err)
+		}
 		var se *syntaxError
 		if !errors.As(err, &se) {
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -423,13 +427,17 @@ func (b *binder) value(n *node, ptr, label string, v reflect.Value) {
 		}
 		b.duplicates(n, ptr)
 		fields := b.structFields(v.Type())
+		last := make(map[string]int, len(n.keys))
+		for i, k := range n.keys {
+			last[k] = i
+		}
 		for i, k := range n.keys {
 			idx, ok := fields[k]
 			if !ok {
 				b.unknown(n.keyPos[i], ptr, k, fieldNames(v.Type()), label)
 				continue
 			}
-			if n.get(k) != n.elems[i] {
+			if last[k] != i {
 				continue // a duplicate: the last one is bound
 			}
 			b.value(n.elems[i], ptr+"/"+EscapePointer(k), k, v.Field(idx))
@@ -479,6 +487,10 @@ func (b *binder) integer(n *node, ptr, label string) (int, bool) {
 	case kindNumber:
 		if i, ok := cleanInt(n.text); ok {
 			return i, true
+		}
+		if outOfRange(n.text) {
+			b.report(n.pos, finding.Error, RuleType, ptr, fmt.Sprintf("%s must be a whole number, got %s, a number out of range", label, n.text))
+			return 0, false
 		}
 		b.report(n.pos, finding.Error, RuleType, ptr, fmt.Sprintf("%s must be a whole number, got %s", label, n.text))
 		return 0, false
