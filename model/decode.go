@@ -92,38 +92,49 @@ func DecodeFile(path string, stdin io.Reader) (*Document, error) {
 	return Decode(path, data)
 }
 
-// maxInput bounds what lbconf reads from one file or stream.
-const maxInput = 1 << 30
+// MaxInputBytes bounds what lbconf reads from one path of any kind: a
+// file, standard input, a FIFO or a device such as /dev/zero. Listener
+// documents and haproxy.cfg files are kilobytes; memory stays proportional
+// to what is read.
+const MaxInputBytes = 8 << 20
+
+// maxInputText names MaxInputBytes in messages.
+const maxInputText = "8 MiB"
 
 // ReadInput reads a whole input file; "-" reads stdin. It refuses
-// directories and inputs larger than 1 GiB with clear errors.
+// directories, and inputs larger than MaxInputBytes with an error wrapping
+// ErrTooLarge, whatever the kind of path: it never reads more than
+// MaxInputBytes+1 bytes.
 func ReadInput(path string, stdin io.Reader) ([]byte, error) {
-	if path == "-" {
-		data, err := io.ReadAll(io.LimitReader(stdin, maxInput+1))
+	name, r := "standard input", stdin
+	if path != "-" {
+		name = path
+		f, err := os.Open(path)
 		if err != nil {
-			return nil, fmt.Errorf("reading standard input: %w", err)
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("%s: no such file", path)
+			}
+			return nil, err
 		}
-		if len(data) > maxInput {
-			return nil, fmt.Errorf("standard input: larger than 1 GiB")
+		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, err
 		}
-		return data, nil
+		if fi.IsDir() {
+			return nil, fmt.Errorf("%s: is a directory, not a file", path)
+		}
+		if fi.Mode().IsRegular() && fi.Size() > MaxInputBytes {
+			return nil, fmt.Errorf("%s: %d bytes is larger than the %s lbconf reads: %w", path, fi.Size(), maxInputText, ErrTooLarge)
+		}
+		r = f
 	}
-	fi, err := os.Stat(path)
+	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file", path)
-		}
-		return nil, err
+		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
-	if fi.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a file", path)
-	}
-	if fi.Size() > maxInput {
-		return nil, fmt.Errorf("%s: %d bytes is larger than the 1 GiB lbconf reads", path, fi.Size())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+	if len(data) > MaxInputBytes {
+		return nil, fmt.Errorf("%s: larger than the %s lbconf reads: %w", name, maxInputText, ErrTooLarge)
 	}
 	return data, nil
 }
