@@ -550,11 +550,21 @@ func suggest(s string, candidates []string) string {
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
 	for _, c := range sorted {
+		if abs(len(s)-len(c)) >= bestD {
+			continue // too far apart whatever the letters; keeps long keys linear
+		}
 		if d := levenshtein(strings.ToLower(s), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 func levenshtein(a, b string) int {

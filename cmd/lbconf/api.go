@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/cdsapi"
+	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/internal/atomicfile"
@@ -137,7 +138,11 @@ func writeOutput(c *cli.Context, path string, data []byte) error {
 		}
 		return nil
 	}
-	if err := atomicfile.Write(path, data, 0o600); err != nil {
+	write := func(path string, data []byte) error { return atomicfile.Write(path, data, 0o600) }
+	if cfgtext.HoldsSecret(string(data)) {
+		write = atomicfile.WritePrivate // never wider than 0600, even over an existing file
+	}
+	if err := write(path, data); err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
 	return nil
