@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // Exit codes.
@@ -73,11 +75,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ee *exitErr
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "lbconf: %v\n", ee.err)
+			fmt.Fprintf(stderr, "lbconf: %s\n", safetext.EscapeLines(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// Anything else is a usage error from flag parsing, or an I/O error.
-	fmt.Fprintf(stderr, "lbconf: %v\n", err)
+	fmt.Fprintf(stderr, "lbconf: %s\n", safetext.EscapeLines(err.Error()))
 	return exitError
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/internal/safetext"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/report"
 	"github.com/lbconf/lbconf/validate"
@@ -55,7 +56,7 @@ func lintCommand() *cli.Command {
 				}
 				fs, err := lintPath(path, c.App.Reader, target)
 				if err != nil {
-					fmt.Fprintf(c.App.ErrWriter, "lbconf: %v\n", err)
+					fmt.Fprintf(c.App.ErrWriter, "lbconf: %s\n", safetext.EscapeLines(err.Error()))
 					ioFailed = true
 					continue
 				}
