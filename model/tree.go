@@ -106,7 +106,7 @@ const (
 	// MaxNodes bounds the values of one document (objects, lists and
 	// scalars), counting every expansion of a YAML alias: a "billion
 	// laughs" document is refused, not expanded.
-	MaxNodes = 1_000_000
+	MaxNodes = 200_000
 )
 
 // ErrTooLarge is returned (wrapped) for input beyond one of lbconf's limits.
