@@ -43,9 +43,14 @@ type hostileRun struct {
 	elapsed        time.Duration
 }
 
-// buildLBConf builds the CLI once for the hostile tests.
+// buildLBConf builds the CLI once for the hostile tests; LBCONF_HOSTILE_BIN
+// names another build to run the corpus against instead (to see it fail
+// on a version without the fixes).
 func buildLBConf(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("LBCONF_HOSTILE_BIN"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "lbconf")
 	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
