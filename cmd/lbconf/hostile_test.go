@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -104,7 +105,11 @@ func TestHostileChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stderr.Close()
-	cmd := exec.Command(req.Args[0], req.Args[1:]...)
+	// A run is killed at twice the time bound, so that a regression fails
+	// instead of hanging.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*hostileTime)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, req.Args[0], req.Args[1:]...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = req.Dir, stdout, stderr
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "LBCONF_STATS_AUTH=", hostileChildEnv+"=")
 	start := time.Now()
