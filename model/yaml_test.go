@@ -71,3 +71,17 @@ TcpListeners:
 		t.Errorf("err %v, want ErrTooLarge", err)
 	}
 }
+
+// TestReadInputBounded: no path kind is read past MaxInputBytes.
+func TestReadInputBounded(t *testing.T) {
+	if _, err := ReadInput("/dev/zero", nil); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("/dev/zero: %v", err)
+	}
+	big := strings.NewReader(strings.Repeat("x", MaxInputBytes+1))
+	if _, err := ReadInput("-", big); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("stdin: %v", err)
+	}
+	if data, err := ReadInput("-", strings.NewReader("{}")); err != nil || string(data) != "{}" {
+		t.Errorf("%q %v", data, err)
+	}
+}
