@@ -11,6 +11,7 @@ import (
 	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // CheckFunc runs `haproxy -c` on a config for a target version, as
@@ -149,7 +150,7 @@ func targetOf(ui UI, lb cdsapi.LoadBalancer) string {
 	}
 	if lb.Status != "" && lb.Status != cdsapi.StatusRunning {
 		ui.Info(fmt.Sprintf("instance %s is %s, not %s: the API refuses changes until its task ends",
-			lb.InstanceUuid, lb.Status, cdsapi.StatusRunning))
+			safetext.Network(lb.InstanceUuid), safetext.Network(lb.Status), cdsapi.StatusRunning))
 	}
 	return target
 }
