@@ -10,7 +10,7 @@ import (
 // syntax findings at their positions (issue 12).
 func TestYAMLRefused(t *testing.T) {
 	for _, tc := range []struct {
-		name, in string
+		name, in  string
 		line, col int
 		msg       string
 	}{
