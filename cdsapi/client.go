@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lbconf/lbconf/internal/safetext"
+
 	"github.com/google/uuid"
 )
 
@@ -296,7 +298,7 @@ func (c *Client) decode(method, action string, resp *http.Response, body []byte,
 	if jsonErr != nil {
 		if status != http.StatusOK {
 			// A proxy or gateway answered, not the API.
-			apiErr := &APIError{Action: action, HTTPStatus: status, Message: scrub(snippet(body)), RequestID: resp.Header.Get("X-Request-Id")}
+			apiErr := &APIError{Action: action, HTTPStatus: status, Message: fromNet(scrub, snippet(body)), RequestID: fromNet(scrub, resp.Header.Get("X-Request-Id"))}
 			if apiErr.Message == "" {
 				apiErr.Message = http.StatusText(status)
 			}
@@ -304,25 +306,36 @@ func (c *Client) decode(method, action string, resp *http.Response, body []byte,
 			return nil, retry, c.uncertain(method, apiErr)
 		}
 		err := fmt.Errorf("cdsapi: %s: HTTP %d: %w: not an API envelope (%d bytes, starting %s): %s",
-			action, status, ErrMalformedResponse, len(body), scrub(snippet(body)), scrub(jsonErr.Error()))
+			action, status, ErrMalformedResponse, len(body), fromNet(scrub, snippet(body)), fromNet(scrub, jsonErr.Error()))
 		return nil, false, c.uncertain(method, err)
 	}
 	if status != http.StatusOK || env.Code != CodeSuccess {
 		apiErr := &APIError{
 			Action:     action,
 			HTTPStatus: status,
-			Code:       scrub(env.Code),
-			Message:    scrub(env.Message),
-			TaskId:     string(env.TaskId),
-			RequestID:  string(env.RequestId),
+			Code:       fromNet(scrub, env.Code),
+			Message:    fromNet(scrub, env.Message),
+			TaskId:     fromNet(scrub, string(env.TaskId)),
+			RequestID:  fromNet(scrub, string(env.RequestId)),
 		}
 		if apiErr.RequestID == "" {
-			apiErr.RequestID = resp.Header.Get("X-Request-Id")
+			apiErr.RequestID = fromNet(scrub, resp.Header.Get("X-Request-Id"))
 		}
 		c.debugf("cdsapi: %s: %s: %s", action, apiErr.Code, apiErr.Message)
 		return nil, retry, apiErr
 	}
+	// What a caller prints of a successful answer is scrubbed too: a
+	// gateway may echo the request, signature included.
+	env.Message = fromNet(scrub, env.Message)
+	env.TaskId = flexString(fromNet(scrub, string(env.TaskId)))
+	env.RequestId = flexString(fromNet(scrub, string(env.RequestId)))
 	return &env, false, nil
+}
+
+// fromNet makes a string that came from the network printable: secrets
+// scrubbed, cut at safetext.MaxNetwork bytes, control characters escaped.
+func fromNet(scrub func(string) string, s string) string {
+	return safetext.Network(scrub(s))
 }
 
 // transportError describes a request that got no answer.

@@ -286,3 +286,35 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 	l.verify(t, accessKeyID)
 }
+
+// TestSuccessAnswerScrubbed: a gateway that echoes the request in the
+// Message, TaskId and RequestId of a successful answer puts neither the
+// Signature nor the AccessKeyId into what the caller prints; each string is
+// cut at a bounded length with its control characters escaped (issue 12).
+func TestSuccessAnswerScrubbed(t *testing.T) {
+	const id, secret = "AKIDEXAMPLE0123456789", "SKsuper-secret-value-42"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		echo := r.URL.RawQuery + " " + r.URL.Query().Get("Signature") + " \x1b[2J" + strings.Repeat("x", 5000)
+		json.NewEncoder(w).Encode(map[string]string{"Code": "Success", "Message": echo, "TaskId": echo, "RequestId": echo})
+	}))
+	defer srv.Close()
+	c, err := cdsapi.NewClient(cdsapi.NewCredentials(id, secret), cdsapi.Options{Endpoint: srv.URL, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.ModifyHaproxyCustomConfig(context.Background(), "0f5c4a5e-6a4d-4b2a-9f1e-0c7d1b2a3e4f", "global\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{res.Message, res.TaskId} {
+		if strings.Contains(s, id) || strings.Contains(s, "Signature=") && !strings.Contains(s, "Signature=REDACTED") {
+			t.Errorf("credentials in %.300q", s)
+		}
+		if strings.Contains(s, "\x1b") || !strings.Contains(s, `\x1b[2J`) {
+			t.Errorf("control characters not escaped in %.300q", s)
+		}
+		if len(s) > 400 {
+			t.Errorf("%d bytes: not bounded", len(s))
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/lbconf/lbconf/cfgparse"
 )
 
 // dupFrontends is n `frontend dup` sections binding one address: the
@@ -20,7 +22,7 @@ func dupFrontends(n int) []byte {
 // BenchmarkDuplicateFrontends measures Lint on dupFrontends; ns/op per
 // frontend must stay flat as n grows (linear, not quadratic).
 func BenchmarkDuplicateFrontends(b *testing.B) {
-	for _, n := range []int{1000, 10000, 100000} {
+	for _, n := range []int{100, 1000, cfgparse.MaxSections - 1} {
 		text := dupFrontends(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for range b.N {
@@ -33,7 +35,7 @@ func BenchmarkDuplicateFrontends(b *testing.B) {
 }
 
 func TestDuplicateFrontends(t *testing.T) {
-	const n = 2000
+	n := cfgparse.MaxSections - 1 // with the defaults section, the most lbconf reads
 	fs, err := Lint("dup.cfg", dupFrontends(n), "2.6")
 	if err != nil {
 		t.Fatal(err)

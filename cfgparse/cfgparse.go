@@ -15,6 +15,7 @@
 package cfgparse
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -232,11 +233,57 @@ func (s *Section) Mode() string {
 	return ""
 }
 
+// Limits of one config. config-parser allocates tens of kilobytes per
+// section, so a small file of many sections could exhaust memory; configs
+// beyond these are refused with an error wrapping ErrTooLarge.
+const (
+	// MaxSections bounds the sections (global, defaults, frontend, ...).
+	MaxSections = 2000
+	// MaxLines bounds the lines, blank lines and comments included.
+	MaxLines = 100_000
+)
+
+// ErrTooLarge is returned (wrapped) for a config beyond MaxSections or
+// MaxLines.
+var ErrTooLarge = errors.New("beyond lbconf's limits")
+
+// tooManyLines refuses text of more than MaxLines lines.
+func tooManyLines(text []byte) error {
+	n := bytes.Count(text, []byte("\n"))
+	if len(text) > 0 && text[len(text)-1] != '\n' {
+		n++ // a last line without a line end
+	}
+	if n > MaxLines {
+		return fmt.Errorf("%d lines is more than %d: %w (lbconf reads configs of at most %d lines and %d sections)", n, MaxLines, ErrTooLarge, MaxLines, MaxSections)
+	}
+	return nil
+}
+
+// tooManySections refuses a config of more than MaxSections sections.
+func tooManySections(sections []cfgtext.Section) error {
+	if len(sections) <= MaxSections {
+		return nil
+	}
+	line := 0
+	if s := sections[len(sections)-1]; len(s.Lines) > 0 {
+		line = s.Lines[0].Num
+	}
+	return fmt.Errorf("%d sections (the last on line %d) is more than %d: %w (lbconf reads configs of at most %d lines and %d sections)",
+		len(sections), line, MaxSections, ErrTooLarge, MaxLines, MaxSections)
+}
+
 // Parse splits text into sections and parses them with config-parser. It
 // fails only when config-parser cannot be run on the text (a line longer
 // than it reads); everything config-parser does not understand is reported
 // through Directive.Unprocessed.
 func Parse(text []byte) (*File, error) {
+	if err := tooManyLines(text); err != nil {
+		return nil, err
+	}
+	split := cfgtext.Split(string(text))
+	if err := tooManySections(split); err != nil {
+		return nil, err
+	}
 	f := &File{}
 	var fed strings.Builder
 	// groups are config-parser sections: (type, name) -> directives fed.
@@ -250,7 +297,7 @@ func Parse(text []byte) (*File, error) {
 	lastDefaults := map[string]*Section{}
 	var prevDefaults *Section
 
-	for i, ts := range cfgtext.Split(string(text)) {
+	for i, ts := range split {
 		s := &Section{Kind: ts.Kind, Name: ts.Name, Text: ts}
 		if h, ok := ts.Header(); ok {
 			s.Header = h

@@ -167,3 +167,75 @@ func Split(text string) []Section {
 	}
 	return sections
 }
+
+// secretWord returns the index of the word of a line that holds a secret:
+// the user:password of `stats auth`, the password of a userlist `user NAME
+// password|insecure-password X`; -1 when there is none.
+func secretWord(words []string) int {
+	switch {
+	case len(words) >= 3 && words[0] == "stats" && words[1] == "auth":
+		return 2
+	case len(words) >= 4 && words[0] == "user":
+		for i := 2; i+1 < len(words); i++ {
+			if words[i] == "password" || words[i] == "insecure-password" {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+// HoldsSecret reports whether a config has a line with a password (`stats
+// auth`, a userlist user): such files are written 0600.
+func HoldsSecret(text string) bool {
+	for len(text) > 0 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if !strings.Contains(line, "auth") && !strings.Contains(line, "password") {
+			continue
+		}
+		if secretWord(Fields(line)) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// MaskedSecret replaces a password in text shown to people.
+const MaskedSecret = "<hidden: --show-secrets shows it>"
+
+// MaskSecrets returns text with the password of every `stats auth` line
+// (the part after user:) and of every userlist password replaced with
+// MaskedSecret. Lines keep their indentation, order and line ends; a masked
+// line is rewritten with single spaces between its words. Two texts that
+// differ only in a password are equal once masked.
+func MaskSecrets(text string) string {
+	if !HoldsSecret(text) {
+		return text
+	}
+	lines := strings.SplitAfter(text, "\n")
+	for i, l := range lines {
+		body := strings.TrimRight(l, "\r\n")
+		words := Fields(body)
+		w := secretWord(words)
+		if w < 0 {
+			continue
+		}
+		if words[0] == "stats" {
+			if user, _, ok := strings.Cut(words[w], ":"); ok {
+				words[w] = user + ":" + MaskedSecret
+			} else {
+				words[w] = MaskedSecret
+			}
+		} else {
+			words[w] = MaskedSecret
+		}
+		indent := body[:len(body)-len(strings.TrimLeft(body, " \t"))]
+		lines[i] = indent + strings.Join(words, " ") + l[len(body):]
+	}
+	return strings.Join(lines, "")
+}

@@ -63,3 +63,15 @@ func TestFields(t *testing.T) {
 		}
 	}
 }
+
+func TestSecrets(t *testing.T) {
+	in := "listen status\n    stats auth admin:s3cret # c\r\nuserlist u\n\tuser bob insecure-password hunter2\n    user amy password $6$x groups g\n"
+	if !HoldsSecret(in) || HoldsSecret("listen status\n    stats uri /\n") {
+		t.Fatal("HoldsSecret")
+	}
+	want := "listen status\n    stats auth admin:" + MaskedSecret + "\r\nuserlist u\n\tuser bob insecure-password " + MaskedSecret +
+		"\n    user amy password " + MaskedSecret + " groups g\n"
+	if got := MaskSecrets(in); got != want {
+		t.Fatalf("got\n%q\nwant\n%q", got, want)
+	}
+}

@@ -15,11 +15,16 @@
 package decompile
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lbconf/lbconf/cfgparse"
+	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -113,6 +118,66 @@ const (
 	reasonUnknown      = "is not a directive the parser understands"
 )
 
+// ErrNotConfig is returned (wrapped) for input that is not a haproxy.cfg:
+// empty, binary, not UTF-8 (UTF-16 included), CR-only line ends, or text
+// that does not start with a section, such as a JSON or YAML document.
+var ErrNotConfig = errors.New("not a haproxy.cfg")
+
+// sectionsHelp lists what a config must start with.
+const sectionsHelp = "a haproxy.cfg is UTF-8 text whose first line (comments aside) opens a section: global, defaults, frontend, backend, listen, ..."
+
+// checkConfigText refuses text that is not a haproxy.cfg, in linear time.
+func checkConfigText(text []byte) error {
+	switch {
+	case len(bytes.TrimSpace(text)) == 0:
+		return fmt.Errorf("%w: the input is empty: %s", ErrNotConfig, sectionsHelp)
+	case bytes.HasPrefix(text, []byte("\xff\xfe")) || bytes.HasPrefix(text, []byte("\xfe\xff")):
+		return fmt.Errorf("%w: the input is UTF-16 text: convert it to UTF-8 (iconv -f UTF-16 -t UTF-8); %s", ErrNotConfig, sectionsHelp)
+	case bytes.IndexByte(text, 0) >= 0 || !utf8.Valid(text):
+		return fmt.Errorf("%w: the input is binary or not UTF-8 (it has NUL bytes or invalid UTF-8): %s", ErrNotConfig, sectionsHelp)
+	case bytes.IndexByte(text, '\n') < 0 && bytes.IndexByte(bytes.TrimRight(text, "\r"), '\r') >= 0:
+		return fmt.Errorf("%w: the input has CR-only line ends: haproxy reads lines ended by LF or CRLF (convert with tr '\\r' '\\n'); %s", ErrNotConfig, sectionsHelp)
+	}
+	first, firstLine := "", 0
+	for num, rest := 1, text; len(rest) > 0; num++ {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		words := cfgtext.Fields(string(bytes.TrimRight(line, "\r")))
+		if len(words) == 0 {
+			continue
+		}
+		if cfgtext.IsSectionKeyword(words[0]) {
+			return nil // lines before it are reported as losses
+		}
+		if first == "" {
+			first, firstLine = words[0], num
+		}
+	}
+	if first == "" {
+		return fmt.Errorf("%w: the input has no section, only comments: %s", ErrNotConfig, sectionsHelp)
+	}
+	what := ""
+	switch {
+	case first[0] == '{' || first[0] == '[':
+		what = " (this looks like a JSON document: lint it, or decompile a haproxy.cfg)"
+	case strings.HasSuffix(first, ":") || first == "---" || first == "-":
+		what = " (this looks like a YAML document: lint it, or decompile a haproxy.cfg)"
+	}
+	return fmt.Errorf("%w: no line opens a section; line %d starts with %s%s: %s", ErrNotConfig, firstLine, strconv.Quote(clipWord(first)), what, sectionsHelp)
+}
+
+// clipWord shortens a word quoted in an error.
+func clipWord(w string) string {
+	if len(w) > 40 {
+		return w[:40] + "..."
+	}
+	return w
+}
+
 // Decompile rebuilds the listener model from haproxy.cfg text. Listeners come
 // in file order; both lists are non-nil. Losses are sorted by line and
 // column. The error is non-nil only when the text cannot be parsed at all.
@@ -164,6 +229,9 @@ func (r *Result) Line(pointer string) int {
 // Explain is Decompile that also says where each value came from and which
 // values were filled from defaults.
 func Explain(text []byte, opts Options) (*Result, error) {
+	if err := checkConfigText(text); err != nil {
+		return nil, err
+	}
 	f, err := cfgparse.Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("decompile: %w", err)

@@ -1,6 +1,7 @@
 package decompile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -283,7 +284,12 @@ func TestLosses(t *testing.T) {
 }
 
 func TestEmptyAndComments(t *testing.T) {
-	for _, in := range []string{"", "\n\n", "# only a comment\n", "global\n"} {
+	for _, in := range []string{"", "\n\n", "# only a comment\n", "{\"HttpListeners\": []}\n", "HttpListeners: []\n"} {
+		if _, _, err := Decompile([]byte(in), Options{}); !errors.Is(err, ErrNotConfig) {
+			t.Errorf("%q: err %v, want ErrNotConfig", in, err)
+		}
+	}
+	for _, in := range []string{"global\n", "# a comment\nglobal\n"} {
 		l, losses, err := Decompile([]byte(in), Options{})
 		if err != nil || len(losses) != 0 {
 			t.Errorf("%q: err %v, losses %v", in, err, losses)

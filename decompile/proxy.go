@@ -15,6 +15,8 @@ type proxy struct {
 	d    *decompiler
 	sec  *cfgparse.Section
 	done map[*cfgparse.Directive]bool
+	// own holds the section's directives, for owns in constant time.
+	own map[*cfgparse.Directive]bool
 	// fixed maps a keyword to the one line of it that compile writes, for
 	// better messages about lines that differ from it.
 	fixed map[string]string
@@ -26,7 +28,11 @@ type proxy struct {
 }
 
 func (d *decompiler) proxy(s *cfgparse.Section) *proxy {
-	return &proxy{d: d, sec: s, done: map[*cfgparse.Directive]bool{}, fixed: map[string]string{}, lines: map[string]int{}}
+	own := make(map[*cfgparse.Directive]bool, len(s.Directives))
+	for _, dir := range s.Directives {
+		own[dir] = true
+	}
+	return &proxy{d: d, sec: s, done: map[*cfgparse.Directive]bool{}, own: own, fixed: map[string]string{}, lines: map[string]int{}}
 }
 
 // all returns the directives with keyword kw that nothing took yet.
@@ -89,7 +95,7 @@ func (p *proxy) fixedLine(kw string, single bool, words ...string) bool {
 // owns reports whether dir is a line of this proxy (and not of the
 // defaults section it inherits from).
 func (p *proxy) owns(dir *cfgparse.Directive) bool {
-	return slices.Contains(p.sec.Directives, dir)
+	return p.own[dir]
 }
 
 // lose reports a whole line and marks it taken. Lines of the defaults

@@ -48,26 +48,31 @@ func writeBackup(dir, instanceUuid string, now time.Time, config string, strateg
 }
 
 // writeNew writes data to dir/base+suffix, or dir/base-N+suffix when that
-// exists, atomically and with mode 0600.
+// exists, with mode 0600. The file is created exclusively (atomicfile.
+// WriteNew links it into place, which fails if the name exists), so that
+// concurrent pushes in the same millisecond never overwrite each other's
+// backups: the loser of a race tries the next name.
 func writeNew(dir, base, suffix string, data []byte) (string, error) {
-	for n := 1; n <= 100; n++ {
+	for n := 1; n <= maxBackupTries; n++ {
 		name := base + suffix
 		if n > 1 {
 			name = fmt.Sprintf("%s-%d%s", base, n, suffix)
 		}
 		path := filepath.Join(dir, name)
-		if _, err := os.Lstat(path); err == nil {
+		err := atomicfile.WriteNew(path, data, 0o600)
+		if errors.Is(err, fs.ErrExist) {
 			continue
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("writing the backup %s: %w", path, err)
 		}
-		if err := atomicfile.Write(path, data, 0o600); err != nil {
+		if err != nil {
 			return "", fmt.Errorf("writing the backup: %w", err)
 		}
 		return path, nil
 	}
 	return "", fmt.Errorf("writing the backup: too many backups named %s*%s in %s", base, suffix, dir)
 }
+
+// maxBackupTries bounds the names tried for one backup file.
+const maxBackupTries = 1000
 
 // safeName keeps a UUID usable in a file name.
 func safeName(s string) string {

@@ -769,3 +769,43 @@ func TestDefaultBackupRoot(t *testing.T) {
 		t.Errorf("no home, no backup dir: %v", err)
 	}
 }
+
+// TestWriteBackupConcurrent: pushes in the same millisecond never
+// overwrite each other's backups (issue 12: 90 concurrent dry runs left
+// 163 files for 180 backups).
+func TestWriteBackupConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2025, 3, 4, 5, 6, 7, 8e6, time.UTC)
+	const n = 90
+	backups := make([]Backup, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			backups[i], errs[i] = writeBackup(dir, "lb-1", now, fmt.Sprintf("config %d\n", i), json.RawMessage(fmt.Sprintf(`{"n": %d}`, i)))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("backup %d: %v", i, errs[i])
+		}
+		got, err := os.ReadFile(backups[i].Config)
+		if err != nil || string(got) != fmt.Sprintf("config %d\n", i) {
+			t.Errorf("backup %d at %s holds %q (%v): overwritten", i, backups[i].Config, got, err)
+		}
+		got, err = os.ReadFile(backups[i].Strategies)
+		if err != nil || string(got) != fmt.Sprintf("{\n  \"n\": %d\n}\n", i) {
+			t.Errorf("strategies backup %d at %s holds %q (%v): overwritten", i, backups[i].Strategies, got, err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2*n {
+		t.Errorf("%d files for %d backups", len(entries), 2*n)
+	}
+}

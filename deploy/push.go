@@ -8,8 +8,10 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cfglint"
+	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // CheckFunc runs `haproxy -c` on a config for a target version, as
@@ -32,6 +34,9 @@ type PushOptions struct {
 	// Check runs `haproxy -c`; nil means LocalCheck. SkipCheck skips it.
 	Check     CheckFunc
 	SkipCheck bool
+	// ShowSecrets shows passwords (stats auth, userlist) in the diff;
+	// by default they are masked.
+	ShowSecrets bool
 }
 
 // Push sets the custom config of an instance to opts.Config, switching it
@@ -104,8 +109,14 @@ func Push(ctx context.Context, api API, ui UI, opts PushOptions) (*Result, error
 	if !lb.CustomConf() {
 		from += ", not active"
 	}
-	if d := UnifiedDiff(from+")", opts.File, current, string(opts.Config)); d != "" {
+	shownOld, shownNew := current, string(opts.Config)
+	if !opts.ShowSecrets {
+		shownOld, shownNew = cfgtext.MaskSecrets(shownOld), cfgtext.MaskSecrets(shownNew)
+	}
+	if d := UnifiedDiff(from+")", opts.File, shownOld, shownNew); d != "" {
 		ui.Diff(d)
+	} else if current != string(opts.Config) {
+		ui.Info(fmt.Sprintf("%s differs from the custom config of instance %s only in a password (masked; --show-secrets shows it)", opts.File, uuid))
 	} else {
 		ui.Info(fmt.Sprintf("%s is the custom config instance %s keeps, but does not run", opts.File, uuid))
 	}
@@ -139,7 +150,7 @@ func targetOf(ui UI, lb cdsapi.LoadBalancer) string {
 	}
 	if lb.Status != "" && lb.Status != cdsapi.StatusRunning {
 		ui.Info(fmt.Sprintf("instance %s is %s, not %s: the API refuses changes until its task ends",
-			lb.InstanceUuid, lb.Status, cdsapi.StatusRunning))
+			safetext.Network(lb.InstanceUuid), safetext.Network(lb.Status), cdsapi.StatusRunning))
 	}
 	return target
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lbconf/lbconf/cdsapi"
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // change describes one change for the shared steps: asking, sending,
@@ -130,9 +131,9 @@ func (c *change) wait(ctx context.Context) error {
 				c.ui.Info(fmt.Sprintf("instance %s is %s with what was sent (%s)", c.name(), cdsapi.StatusRunning, time.Since(start).Round(100*time.Millisecond)))
 				return nil
 			}
-			status, lastErr = fmt.Sprintf("%s, but it does not read back what was sent yet", lb.Status), aerr
+			status, lastErr = fmt.Sprintf("%s, but it does not read back what was sent yet", safetext.Network(lb.Status)), aerr
 		case err == nil:
-			status, lastErr = lb.Status, nil
+			status, lastErr = safetext.Network(lb.Status), nil
 		default:
 			lastErr = err
 		}

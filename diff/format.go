@@ -5,10 +5,29 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
-// WriteJSON writes the result as indented JSON.
+// escaped returns a copy of r whose texts (names and values quoted from
+// the inputs) have their non-printable characters escaped, for every
+// format.
+func (r *Result) escaped() *Result {
+	out := *r
+	out.A, out.B = safetext.Escape(r.A), safetext.Escape(r.B)
+	out.Changes = make([]Change, len(r.Changes))
+	for i, c := range r.Changes {
+		c.Listener, c.Field = safetext.Escape(c.Listener), safetext.Escape(c.Field)
+		c.Old, c.New = safetext.Escape(c.Old), safetext.Escape(c.New)
+		out.Changes[i] = c
+	}
+	return &out
+}
+
+// WriteJSON writes the result as indented JSON, control characters of
+// the values escaped.
 func (r *Result) WriteJSON(w io.Writer) error {
+	r = r.escaped()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -23,6 +42,7 @@ func (r *Result) WriteJSON(w io.Writer) error {
 // model and the prelude lines that differ, and a summary line. "-" marks what
 // only A has, "+" what only B has, "~" a value that changed.
 func (r *Result) WriteText(w io.Writer) error {
+	r = r.escaped()
 	var b strings.Builder
 	notes := func() {
 		for _, n := range r.Notes {

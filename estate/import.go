@@ -11,7 +11,7 @@ import (
 	"regexp"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/deploy"

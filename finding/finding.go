@@ -10,6 +10,8 @@ package finding
 import (
 	"fmt"
 	"sort"
+
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // Severity says whether a finding blocks (Error) or only advises (Warning).
@@ -64,8 +66,21 @@ type Finding struct {
 	Pointer string `json:"pointer,omitempty"`
 }
 
-// String renders the finding as FILE:LINE:COL: SEVERITY RULE: MESSAGE (POINTER).
+// Escaped returns the finding with the non-printable characters of its
+// texts escaped (strconv.Quote style): file names, messages quoting input
+// and pointers to keys may hold anything the input held.
+func (f Finding) Escaped() Finding {
+	f.File = safetext.Escape(f.File)
+	f.Rule = safetext.Escape(f.Rule)
+	f.Message = safetext.Escape(f.Message)
+	f.Pointer = safetext.Escape(f.Pointer)
+	return f
+}
+
+// String renders the finding as FILE:LINE:COL: SEVERITY RULE: MESSAGE
+// (POINTER), escaped.
 func (f Finding) String() string {
+	f = f.Escaped()
 	s := fmt.Sprintf("%s: %s %s: %s", f.Where(), f.Severity, f.Rule, f.Message)
 	if f.Pointer != "" {
 		s += " (" + f.Pointer + ")"
@@ -212,6 +227,50 @@ func (c Catalogue) WithInput(input string) []Rule {
 	for i, r := range c {
 		r.Input = input
 		out[i] = r
+	}
+	return out
+}
+
+// MaxPerFile is how many findings of one file are reported; Limit replaces
+// the rest with one RuleTooMany finding.
+const MaxPerFile = 1000
+
+// RuleTooMany names the finding that stands for findings not shown.
+const RuleTooMany = "too-many-findings"
+
+// Rules is the catalogue of this package's own rule.
+func Rules() []Rule {
+	return []Rule{{Name: RuleTooMany, Severity: Error, Input: "any", Basis: Misbehaves,
+		Why: "it stands for the findings not shown and carries the worst of their severities, so the verdict is theirs: an error when any hidden finding is one", Summary: fmt.Sprintf(
+			"a file has more than %d findings; the rest are counted in one finding (its severity is the worst of them)", MaxPerFile)}}
+}
+
+// Limit keeps the first max findings of each file of fs, which must be
+// sorted (Sort), and replaces the rest of a file with one RuleTooMany
+// finding after them: "N more findings ...", as severe as the worst one
+// dropped, so that the verdict does not change.
+func Limit(fs []Finding, max int) []Finding {
+	var out []Finding
+	for start := 0; start < len(fs); {
+		end := start
+		for end < len(fs) && fs[end].File == fs[start].File {
+			end++
+		}
+		if end-start <= max {
+			out = append(out, fs[start:end]...)
+			start = end
+			continue
+		}
+		out = append(out, fs[start:start+max]...)
+		more := fs[start+max]
+		more.Severity, more.Pointer = Warning, ""
+		if HasErrors(fs[start+max : end]) {
+			more.Severity = Error
+		}
+		more.Rule = RuleTooMany
+		more.Message = fmt.Sprintf("%d more findings in this file are not shown (at most %d per file); fix the ones above and run again", end-start-max, max)
+		out = append(out, more)
+		start = end
 	}
 	return out
 }

@@ -73,3 +73,27 @@ func TestStringWithoutLine(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestLimit(t *testing.T) {
+	var fs []Finding
+	for i := range 5 {
+		fs = append(fs, Finding{File: "a", Line: i + 1, Col: 1, Severity: Warning, Rule: "r", Message: "m"})
+	}
+	fs[4].Severity = Error
+	fs = append(fs, Finding{File: "b", Line: 1, Col: 1, Rule: "r", Message: "m"})
+	got := Limit(fs, 2)
+	if len(got) != 4 || got[2].Rule != RuleTooMany || got[2].Severity != Error || got[3].File != "b" ||
+		got[2].Message != "3 more findings in this file are not shown (at most 2 per file); fix the ones above and run again" {
+		t.Fatalf("%+v", got)
+	}
+	if got := Limit(fs[:2], 2); len(got) != 2 {
+		t.Fatalf("%+v", got)
+	}
+}
+
+func TestStringEscapes(t *testing.T) {
+	f := Finding{File: "x\x1b.json", Line: 1, Col: 2, Rule: "r", Message: "bad \x1b[2J", Pointer: "/a\nb"}
+	if got := f.String(); got != `x\x1b.json:1:2: error r: bad \x1b[2J (/a\nb)` {
+		t.Fatal(got)
+	}
+}

@@ -101,38 +101,49 @@ func DecodeFile(path string, stdin io.Reader) (*Document, error) {
 	return Decode(path, data)
 }
 
-// maxInput bounds what lbconf reads from one file or stream.
-const maxInput = 1 << 30
+// MaxInputBytes bounds what lbconf reads from one path of any kind: a
+// file, standard input, a FIFO or a device such as /dev/zero. Listener
+// documents and haproxy.cfg files are kilobytes; memory stays proportional
+// to what is read.
+const MaxInputBytes = 8 << 20
+
+// maxInputText names MaxInputBytes in messages.
+const maxInputText = "8 MiB"
 
 // ReadInput reads a whole input file; "-" reads stdin. It refuses
-// directories and inputs larger than 1 GiB with clear errors.
+// directories, and inputs larger than MaxInputBytes with an error wrapping
+// ErrTooLarge, whatever the kind of path: it never reads more than
+// MaxInputBytes+1 bytes.
 func ReadInput(path string, stdin io.Reader) ([]byte, error) {
-	if path == "-" {
-		data, err := io.ReadAll(io.LimitReader(stdin, maxInput+1))
+	name, r := "standard input", stdin
+	if path != "-" {
+		name = path
+		f, err := os.Open(path)
 		if err != nil {
-			return nil, fmt.Errorf("reading standard input: %w", err)
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("%s: no such file", path)
+			}
+			return nil, err
 		}
-		if len(data) > maxInput {
-			return nil, fmt.Errorf("standard input: larger than 1 GiB")
+		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, err
 		}
-		return data, nil
+		if fi.IsDir() {
+			return nil, fmt.Errorf("%s: is a directory, not a file", path)
+		}
+		if fi.Mode().IsRegular() && fi.Size() > MaxInputBytes {
+			return nil, fmt.Errorf("%s: %d bytes is larger than the %s lbconf reads: %w", path, fi.Size(), maxInputText, ErrTooLarge)
+		}
+		r = f
 	}
-	fi, err := os.Stat(path)
+	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file", path)
-		}
-		return nil, err
+		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
-	if fi.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, not a file", path)
-	}
-	if fi.Size() > maxInput {
-		return nil, fmt.Errorf("%s: %d bytes is larger than the 1 GiB lbconf reads", path, fi.Size())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
+	if len(data) > MaxInputBytes {
+		return nil, fmt.Errorf("%s: larger than the %s lbconf reads: %w", name, maxInputText, ErrTooLarge)
 	}
 	return data, nil
 }
@@ -156,6 +167,10 @@ func Decode(name string, data []byte) (*Document, error) {
 		d.root, err = parseJSON(data)
 	}
 	if err != nil {
+		var le *limitError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("%s:%d:%d: %w", name, le.pos.Line, le.pos.Col, err)
+		}
 		var se *syntaxError
 		if !errors.As(err, &se) {
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -416,11 +431,21 @@ func nearMiss(s string, allowed []string) string {
 	sorted := append([]string(nil), allowed...)
 	sort.Strings(sorted)
 	for _, c := range sorted {
+		if abs(len(s)-len(c)) >= bestD {
+			continue // too far apart whatever the letters; keeps long keys linear
+		}
 		if d := levenshtein(strings.ToLower(s), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // list binds an array of objects into the slice v.
@@ -485,13 +510,17 @@ func (b *binder) value(n *node, ptr, label string, v reflect.Value) {
 			p.preset() // defaults for absent fields; what the document says overrides them
 		}
 		fields := b.structFields(v.Type())
+		last := make(map[string]int, len(n.keys))
+		for i, k := range n.keys {
+			last[k] = i
+		}
 		for i, k := range n.keys {
 			idx, ok := fields[k]
 			if !ok {
 				b.unknown(n.keyPos[i], ptr, k, fieldNames(v.Type()), label)
 				continue
 			}
-			if n.get(k) != n.elems[i] {
+			if last[k] != i {
 				continue // a duplicate: the last one is bound
 			}
 			b.value(n.elems[i], ptr+"/"+EscapePointer(k), k, v.Field(idx))
@@ -536,6 +565,10 @@ func (b *binder) integer(n *node, ptr, label string) (int, bool) {
 	case kindNumber:
 		if i, ok := cleanInt(n.text); ok {
 			return i, true
+		}
+		if outOfRange(n.text) {
+			b.report(n.pos, finding.Error, RuleType, ptr, fmt.Sprintf("%s must be a whole number, got %s, a number out of range", label, n.text))
+			return 0, false
 		}
 		b.report(n.pos, finding.Error, RuleType, ptr, fmt.Sprintf("%s must be a whole number, got %s", label, n.text))
 		return 0, false

@@ -30,6 +30,8 @@ type jsonScanner struct {
 	s   string
 	i   int
 	cur *posCursor
+	// nodes counts the values so far, up to MaxNodes.
+	nodes int
 }
 
 func (p *jsonScanner) errorf(off int, format string, args ...any) error {
@@ -71,6 +73,9 @@ func (p *jsonScanner) value(depth int) (*node, error) {
 		return nil, p.errorf(p.i, "nesting deeper than %d levels", maxDepth)
 	}
 	n := &node{pos: p.cur.at(p.i)}
+	if p.nodes++; p.nodes > MaxNodes {
+		return nil, tooManyNodes(n.pos)
+	}
 	switch c := p.s[p.i]; {
 	case c == '{':
 		n.kind = kindObject

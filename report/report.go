@@ -34,6 +34,13 @@ type Options struct {
 
 // Write writes findings in the named format.
 func Write(w io.Writer, format string, fs []finding.Finding, opts Options) error {
+	// Findings quote their input: no format passes on its control
+	// characters to a terminal or CI log.
+	escaped := make([]finding.Finding, len(fs))
+	for i, f := range fs {
+		escaped[i] = f.Escaped()
+	}
+	fs = escaped
 	switch format {
 	case "text":
 		return Text(w, fs, opts.Color)

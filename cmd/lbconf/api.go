@@ -16,9 +16,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/cdsapi"
+	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/internal/atomicfile"
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // apiFlags are the flags of every command that calls the API.
@@ -139,7 +141,11 @@ func writeOutput(c *cli.Context, path string, data []byte) error {
 		}
 		return nil
 	}
-	if err := atomicfile.Write(path, data, 0o600); err != nil {
+	write := func(path string, data []byte) error { return atomicfile.Write(path, data, 0o600) }
+	if cfgtext.HoldsSecret(string(data)) {
+		write = atomicfile.WritePrivate // never wider than 0600, even over an existing file
+	}
+	if err := write(path, data); err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
 	return nil
@@ -176,12 +182,13 @@ func newCLIUI(c *cli.Context, stdinUsed bool) *cliUI {
 	}
 }
 
-// Info writes a message to standard error.
+// Info writes a message to standard error, control characters escaped
+// (messages carry what the server said).
 func (u *cliUI) Info(msg string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.endProgress()
-	fmt.Fprintf(u.errw, "lbconf: %s\n", msg)
+	fmt.Fprintf(u.errw, "lbconf: %s\n", safetext.EscapeLines(msg))
 }
 
 // Findings writes findings to standard error, one per line.
@@ -198,11 +205,13 @@ func (u *cliUI) Findings(fs []finding.Finding) {
 	_ = reportFindings(u.ctx, u.errw, fs)
 }
 
-// Diff writes the diff to standard output.
+// Diff writes the diff to standard output, control characters of each
+// line escaped.
 func (u *cliUI) Diff(text string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.endProgress()
+	text = safetext.EscapeLines(text)
 	if u.color {
 		text = colorDiff(text)
 	}
@@ -259,7 +268,7 @@ func (u *cliUI) Confirm(ctx context.Context, question string) (bool, error) {
 func (u *cliUI) Progress(status string, elapsed time.Duration) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	line := fmt.Sprintf("%s (%s)", status, elapsed.Round(time.Second))
+	line := fmt.Sprintf("%s (%s)", safetext.Escape(status), elapsed.Round(time.Second))
 	if u.tty {
 		fmt.Fprintf(u.errw, "\r\033[K%s", line)
 		u.progressOpen = true

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/deploy"
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // Exit codes. They are documented in README.md ("Exit status") and in
@@ -314,7 +315,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if code == exitInterrupted && !strings.HasPrefix(msg, "interrupted") {
 			msg = "interrupted by Ctrl-C: " + msg
 		}
-		fmt.Fprintf(stderr, "lbconf: %s\n", msg)
+		fmt.Fprintf(stderr, "lbconf: %s\n", safetext.EscapeLines(msg))
 	}
 	var ee *exitErr
 	if errors.As(err, &ee) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxyver"
@@ -124,7 +125,11 @@ func compileAction(c *cli.Context) error {
 		}
 		return nil
 	}
-	if err := atomicfile.Write(dest, out, 0o644); err != nil {
+	write := func(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) }
+	if cfgtext.HoldsSecret(string(out)) {
+		write = atomicfile.WritePrivate // a stats auth password: 0600, never wider
+	}
+	if err := write(dest, out); err != nil {
 		return &exitErr{code: exitError, err: err}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"github.com/lbconf/lbconf/decompile"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/internal/atomicfile"
+	"github.com/lbconf/lbconf/internal/safetext"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/validate"
 )
@@ -65,7 +66,7 @@ func decompileAction(c *cli.Context) error {
 	l, losses := res.Listeners, res.Losses
 	strict := c.Bool("strict")
 	for _, n := range res.Notes {
-		fmt.Fprintf(c.App.ErrWriter, "%s:%d: note: %s\n", path, n.Line, n.Text)
+		fmt.Fprintf(c.App.ErrWriter, "%s:%d: note: %s\n", safetext.Escape(path), n.Line, safetext.Escape(n.Text))
 	}
 	ruleFindings := decompiledFindings(path, res)
 	printFindings(c, append(lossFindings(path, losses, strict), ruleFindings...))

@@ -73,7 +73,12 @@ func TestDecompileCommand(t *testing.T) {
 		}
 	})
 	t.Run("empty config", func(t *testing.T) {
-		code, out, _ := runCLI(t, "", "decompile", "-")
+		// SPEC section 4: input with no section is not a haproxy.cfg.
+		code, out, errOut := runCLI(t, "", "decompile", "-")
+		if code != 2 || out != "" || !strings.Contains(errOut, "not a haproxy.cfg: the input is empty") {
+			t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+		}
+		code, out, _ = runCLI(t, "global\n", "decompile", "-")
 		if code != 0 || out != "{\n  \"HttpListeners\": [],\n  \"TcpListeners\": []\n}\n" {
 			t.Errorf("exit %d, stdout %q", code, out)
 		}

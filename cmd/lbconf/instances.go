@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/cdsapi"
+	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 func instancesCommand() *cli.Command {
@@ -66,8 +67,13 @@ func instancesAction(c *cli.Context) error {
 		if vips == nil {
 			vips = []cdsapi.Vip{}
 		}
-		rows = append(rows, instanceRow{InstanceUuid: lb.InstanceUuid, InstanceName: lb.InstanceName, Status: lb.Status,
-			Version: lb.Version, Mode: mode, IsCustomConf: lb.IsCustomConf, Vips: vips})
+		for i, v := range vips {
+			vips[i] = cdsapi.Vip{IP: safetext.Network(v.IP), Type: safetext.Network(v.Type)}
+		}
+		// Every string came from the network: cut and escaped in every
+		// format.
+		rows = append(rows, instanceRow{InstanceUuid: safetext.Network(lb.InstanceUuid), InstanceName: safetext.Network(lb.InstanceName),
+			Status: safetext.Network(lb.Status), Version: safetext.Network(lb.Version), Mode: mode, IsCustomConf: lb.IsCustomConf, Vips: vips})
 	}
 	if format == "json" {
 		b, err := json.MarshalIndent(rows, "", "  ")

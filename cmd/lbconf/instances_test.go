@@ -68,9 +68,9 @@ func TestInstancesEmptyAndOddNames(t *testing.T) {
 	if code != 0 || out != "" || !strings.Contains(errOut, "no instances") {
 		t.Errorf("empty: exit %d, %q, %q", code, out, errOut)
 	}
-	srv.AddInstance(fakecds.Instance{InstanceUuid: "lb-1", InstanceName: "a\tb\nc"}, modelListeners(), "")
+	srv.AddInstance(fakecds.Instance{InstanceUuid: "lb-1", InstanceName: "a\tb\nc\x1b[2J"}, modelListeners(), "")
 	code, out, _ = runCLI(t, "", "instances")
-	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "a b c") {
+	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, `a\tb\nc\x1b[2J`) || strings.Contains(out, "\x1b") {
 		t.Errorf("odd name: exit %d\n%s", code, out)
 	}
 }

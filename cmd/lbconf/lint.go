@@ -15,6 +15,7 @@ import (
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxycheck"
 	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/internal/safetext"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/suppress"
 	"github.com/lbconf/lbconf/validate"
@@ -73,7 +74,7 @@ func lintCommand() *cli.Command {
 				}
 				fs, err := lintPath(c, path, target)
 				if err != nil {
-					fmt.Fprintf(c.App.ErrWriter, "lbconf: %v\n", err)
+					fmt.Fprintf(c.App.ErrWriter, "lbconf: %s\n", safetext.EscapeLines(err.Error()))
 					ioFailed = true
 					continue
 				}

@@ -96,6 +96,7 @@ func isTerminal(f any) bool {
 // when it has none), coloured as useColor decides, with the --explain hint.
 func reportFindings(c *cli.Context, w io.Writer, fs []finding.Finding) error {
 	finding.Sort(fs)
+	fs = finding.Limit(fs, finding.MaxPerFile)
 	format := "text"
 	if hasFlag(c.Command, "format") {
 		format = c.String("format")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -31,13 +32,25 @@ func TestPullCommand(t *testing.T) {
 		if fi, _ := os.Stat(dest); fi.Mode().Perm() != 0o600 {
 			t.Errorf("mode %v", fi.Mode())
 		}
-		// An existing file keeps its mode.
+		// An existing file keeps its mode, never wider than 0600 when the
+		// config holds a password.
+		want := os.FileMode(0o640)
+		if cfgtext.HoldsSecret(e.config) {
+			want = 0o600
+		}
 		if err := os.Chmod(dest, 0o640); err != nil {
 			t.Fatal(err)
 		}
 		runCLI(t, "", "pull", "-i", customUUID, "--output", dest)
-		if fi, _ := os.Stat(dest); fi.Mode().Perm() != 0o640 {
-			t.Errorf("mode %v after a second pull", fi.Mode())
+		if fi, _ := os.Stat(dest); fi.Mode().Perm() != want {
+			t.Errorf("mode %v after a second pull, want %v", fi.Mode(), want)
+		}
+		if err := os.Chmod(dest, 0o400); err != nil {
+			t.Fatal(err)
+		}
+		runCLI(t, "", "pull", "-i", customUUID, "--output", dest)
+		if fi, _ := os.Stat(dest); fi.Mode().Perm() != 0o400 {
+			t.Errorf("mode %v after a pull over a 0400 file", fi.Mode())
 		}
 	})
 	t.Run("flags after", func(t *testing.T) {

@@ -23,6 +23,7 @@ func pushCommand() *cli.Command {
 			"confirmed), 2 usage, I/O or API errors, or a --wait that timed out.",
 		Flags: append(append(changeFlags(),
 			&cli.BoolFlag{Name: "no-check", Usage: "do not run haproxy -c (the lint still runs)"},
+			&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords (stats auth, userlist) in the diff instead of masking them"},
 		), apiFlags()...),
 		Action: pushAction,
 	}
@@ -56,10 +57,11 @@ func pushAction(c *cli.Context) error {
 	defer stop()
 	ui := newCLIUI(c, path == "-")
 	_, err = deploy.Push(ctx, client, ui, deploy.PushOptions{
-		Common:    common,
-		File:      path,
-		Config:    data,
-		SkipCheck: c.Bool("no-check"),
+		Common:      common,
+		File:        path,
+		Config:      data,
+		SkipCheck:   c.Bool("no-check"),
+		ShowSecrets: c.Bool("show-secrets"),
 	})
 	return apiExit(err)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/internal/haproxytest"
 )
 
@@ -272,5 +273,50 @@ func TestPushHAProxyCheck(t *testing.T) {
 	}
 	if e.posts() != 0 {
 		t.Error("sent")
+	}
+}
+
+// TestPushMasksSecrets: the push diff shows stats auth passwords masked
+// unless --show-secrets (issue 12), and says when only a password changed.
+func TestPushMasksSecrets(t *testing.T) {
+	const old, secret = "admin:h0jMl0ka0df71WGI1", "admin:N3w-s3cret-pass"
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		config func(string) string
+		stdout []string
+		hidden []string
+		stderr string
+	}{
+		{"masked", nil, func(c string) string { return changed(strings.Replace(c, old, "ops:N3w-s3cret-pass", 1)) },
+			[]string{"-     stats auth admin:" + cfgtext.MaskedSecret, "+     stats auth ops:" + cfgtext.MaskedSecret, "+    server"},
+			[]string{"h0jMl0ka0df71WGI1", "N3w-s3cret-pass"}, ""},
+		{"only the password", nil, func(c string) string { return strings.Replace(c, old, secret, 1) },
+			nil, []string{"h0jMl0ka0df71WGI1", "N3w-s3cret-pass"}, "differs from the custom config of instance lb-custom-0001 only in a password (masked; --show-secrets shows it)"},
+		{"--show-secrets", []string{"--show-secrets"}, func(c string) string { return changed(strings.Replace(c, old, secret, 1)) },
+			[]string{"-     stats auth " + old, "+     stats auth " + secret}, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newCLIEnv(t, fakecds.Options{})
+			path := writeTemp(t, "new.cfg", tc.config(e.config))
+			args := append([]string{"push", "--dry-run", "--no-check", "--instance", customUUID, "--backup-dir", e.backups}, tc.args...)
+			code, out, errOut := runCLI(t, "", append(args, path)...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, errOut)
+			}
+			for _, s := range tc.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range tc.hidden {
+				if strings.Contains(out+errOut, s) {
+					t.Errorf("output shows %q:\n%s\n%s", s, out, errOut)
+				}
+			}
+			if !strings.Contains(errOut, tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, errOut)
+			}
+		})
 	}
 }

@@ -27,7 +27,8 @@ func allRules() []finding.Rule {
 	rules = append(rules, cfglint.Rules()...)
 	rules = append(rules, haproxycheck.Rules()...)
 	rules = append(rules, estate.Rules...)
-	return append(rules, suppress.Rules()...)
+	rules = append(rules, suppress.Rules()...)
+	return append(rules, finding.Rules()...)
 }
 
 func rulesCommand() *cli.Command {

@@ -14,8 +14,21 @@ import (
 // Write replaces path with data: it writes a temporary file in the same
 // directory, syncs it and renames it over path. An existing file keeps its
 // permissions; a new one gets perm. A symbolic link at path is followed and
-// its target replaced. Anything but a regular file at path is refused.
-func Write(path string, data []byte, perm fs.FileMode) (err error) {
+// its target replaced. A character device or a named pipe at path
+// (/dev/null, /dev/stdout, a FIFO) is written to directly, as a shell
+// redirection would. Anything else that is not a regular file is refused.
+func Write(path string, data []byte, perm fs.FileMode) error {
+	return write(path, data, perm, false)
+}
+
+// WritePrivate is Write for data that holds a secret (a `stats auth`
+// password): a new file gets mode 0600, and an existing one keeps its mode
+// without the bits 0600 does not have (never wider than 0600).
+func WritePrivate(path string, data []byte) error {
+	return write(path, data, 0o600, true)
+}
+
+func write(path string, data []byte, perm fs.FileMode, private bool) (err error) {
 	if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		real, err := filepath.EvalSymlinks(path)
 		if err != nil {
@@ -24,16 +37,22 @@ func Write(path string, data []byte, perm fs.FileMode) (err error) {
 		path = real
 	}
 	switch fi, err := os.Stat(path); {
+	case err == nil && fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
+		return writeDevice(path, data)
 	case err == nil && !fi.Mode().IsRegular():
 		return fmt.Errorf("%s: not a regular file", path)
 	case err == nil:
 		perm = fi.Mode().Perm()
+		if private {
+			perm &= 0o600
+		}
 	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	dir := filepath.Dir(path)
+	tmp, err := createTemp(path)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -41,25 +60,113 @@ func Write(path string, data []byte, perm fs.FileMode) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	// Permissions first, so that the data is never readable more widely.
-	if err = tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err = fill(tmp, path, data, perm); err != nil {
+		return err
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: %w", path, cause(err))
 	}
-	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
-		_ = d.Sync() // make the rename durable; not every system supports it
-		d.Close()
+	syncDir(dir)
+	return nil
+}
+
+// WriteNew creates path with data and mode perm, and fails with an error
+// wrapping fs.ErrExist if path exists, even when another process creates it
+// at the same moment: the complete temporary file is hard-linked to path,
+// which never replaces anything. Readers never see a part of the file.
+func WriteNew(path string, data []byte, perm fs.FileMode) (err error) {
+	tmp, err := createTemp(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	if err = fill(tmp, path, data, perm); err != nil {
+		return err
+	}
+	if err = os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("writing %s: %w", path, fs.ErrExist)
+		}
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// createTemp creates the temporary file next to path. Its errors name the
+// directory, not the temporary file.
+func createTemp(path string) (*os.File, error) {
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("writing %s: the directory %s does not exist", path, dir)
+		}
+		return nil, fmt.Errorf("writing %s: %w", path, cause(err))
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("writing %s: %s is not a directory", path, dir)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	return tmp, nil
+}
+
+// fill sets the mode of tmp (first, so that the data is never readable more
+// widely), writes data, syncs and closes it.
+func fill(tmp *os.File, path string, data []byte, perm fs.FileMode) error {
+	if err := tmp.Chmod(perm); err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
 	}
 	return nil
+}
+
+// writeDevice writes data to a device or pipe that exists.
+func writeDevice(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	return nil
+}
+
+// cause drops the file names of a *PathError or *LinkError (they name the
+// temporary file, which means nothing to the user) and keeps the errno.
+func cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}
+
+// syncDir makes a rename or link durable; not every system supports it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
 }

@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -52,7 +54,59 @@ func TestWriteKeepsModeAndFollowsLinks(t *testing.T) {
 }
 
 func TestWriteMissingDirectory(t *testing.T) {
-	if err := Write(filepath.Join(t.TempDir(), "no", "such", "f"), []byte("x"), 0o600); err == nil {
-		t.Error("no error for a missing directory")
+	dir := filepath.Join(t.TempDir(), "no", "such")
+	err := Write(filepath.Join(dir, "f"), []byte("x"), 0o600)
+	want := "writing " + filepath.Join(dir, "f") + ": the directory " + dir + " does not exist"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+func TestWriteDevice(t *testing.T) {
+	if err := Write(os.DevNull, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("%s replaced: %v %v", os.DevNull, fi.Mode(), err)
+	}
+}
+
+func TestWritePrivate(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if err := WritePrivate(p, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ before, after os.FileMode }{{0, 0o600}, {0o644, 0o600}, {0o640, 0o600}, {0o400, 0o400}} {
+		if c.before != 0 {
+			if err := os.Chmod(p, c.before); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := WritePrivate(p, []byte("secret")); err != nil {
+			t.Fatal(err)
+		}
+		if fi, _ := os.Stat(p); fi.Mode().Perm() != c.after {
+			t.Errorf("over %v: mode %v, want %v", c.before, fi.Mode().Perm(), c.after)
+		}
+	}
+}
+
+func TestWriteNewIsExclusive(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	if err := WriteNew(p, []byte("first"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteNew(p, []byte("second"), 0o600)
+	if !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("second WriteNew: %v, want fs.ErrExist", err)
+	}
+	got, _ := os.ReadFile(p)
+	fi, _ := os.Stat(p)
+	if string(got) != "first" || fi.Mode().Perm() != 0o600 {
+		t.Errorf("%q %v", got, fi.Mode())
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(p)); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
 	}
 }
