@@ -15,6 +15,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/estate/estatetest"
 )
@@ -119,7 +120,7 @@ func TestEstateCommands(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "import", "--name-match", "^lb-00[1-9]$", "lb"); code != 0 || !strings.Contains(errOut, "5 instances: 4 files written, 1 unchanged") {
 		t.Fatalf("import --name-match: exit %d, %s", code, errOut)
 	}
-	if code, _, errOut := runCLI(t, "", "lint", estate.ConfigName); code != 0 {
+	if code, _, errOut := runCLI(t, "", "lint", config.FileName); code != 0 {
 		t.Errorf("lint of the manifest: exit %d, %s", code, errOut)
 	}
 
@@ -138,7 +139,7 @@ func TestEstateCommands(t *testing.T) {
 	l.HttpListeners[0].MaxConn = 999
 	srv.SetInstanceState(estatetest.UUID(2), &l, "")
 	code, out, errOut = runCLI(t, "", "apply", "p.json")
-	if code != 1 || !strings.Contains(errOut, "pass --yes") {
+	if code != 3 || !strings.Contains(errOut, "pass --yes") {
 		t.Errorf("apply without --yes and no terminal: exit %d, %s", code, errOut)
 	}
 	code, out, errOut = runCLI(t, "", "apply", "--yes", "p.json")
