@@ -168,7 +168,9 @@ func planCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "plan",
 		Usage: "compare every instance of the manifest with its file",
-		Description: "Lints the manifest and every file (for each instance's HAProxy version), then reads every instance, " +
+		Description: "Lints the manifest and every file (for each instance's HAProxy version; for the configuration's target " +
+			"when the instance cannot be read), with the configuration's rule disable and override and --disable/--enable, " +
+			"then reads every instance, " +
 			"several at once, and shows what apply would change: a table (instance, name, mode, change, counts " +
 			"+added -removed ~changed, drift, file), then for each change the semantic diff and, for configs, the line diff. " +
 			"--base REF (a git revision, such as origin/main) also says whether each instance still runs what its file said " +
@@ -267,8 +269,10 @@ func applyCommand() *cli.Command {
 			"the others go through the steps of push (custom mode) or strategies apply (basic mode): lint, backup to " +
 			"--backup-dir/<UUID>, send, and with --wait poll until it runs what was sent. One line per instance as it ends, " +
 			"then a table: outcome, whether something was sent, and the backup. Without --keep-going no instance is started " +
-			"after the first failure. Exit status: 0 all applied, 1 something refused or not confirmed, 2 a failure or an " +
-			"instance that could not be planned, 130 interrupted.",
+			"after the first failure. The configuration's rule disable and override, and --disable/--enable, apply to the " +
+			"lint of plan and of each instance. Exit status: 0 all applied, 1 something refused, 2 a failure or an " +
+			"instance that could not be planned, 3 not confirmed (no --yes and no terminal, or the answer was no; nothing " +
+			"was sent), 130 interrupted.",
 		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask (needed when standard input is not a terminal)"},
 			&cli.BoolFlag{Name: "keep-going", Usage: "after a failure, go on with the other instances"},
