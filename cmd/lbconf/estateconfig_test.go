@@ -96,6 +96,22 @@ func TestEstateReadsTheSharedConfig(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "plan", "--config", "nope.yaml"); code != 2 || !strings.Contains(errOut, "nope.yaml") {
 		t.Errorf("plan --config of a missing file: exit %d, %s", code, errOut)
 	}
+	// import creates the file --config names, and keeps the other keys.
+	os.Mkdir("infra", 0o755)
+	if code, _, errOut := runCLI(t, "", "import", "--config", "infra/lb.yaml", "lb"); code != 0 {
+		t.Fatalf("import --config of a new file: exit %d, %s", code, errOut)
+	}
+	data, _ := os.ReadFile("infra/lb.yaml")
+	os.WriteFile("infra/lb.yaml", append([]byte("# the team's settings\ntarget: \"2.6\"\n"), data...), 0o644)
+	if code, _, errOut := runCLI(t, "", "import", "--config", "infra/lb.yaml", "lb"); code != 0 || !strings.Contains(errOut, "infra/lb.yaml unchanged") {
+		t.Errorf("import again: exit %d, %s", code, errOut)
+	}
+	if data, _ := os.ReadFile("infra/lb.yaml"); !strings.HasPrefix(string(data), "# the team's settings\ntarget: \"2.6\"\n") {
+		t.Errorf("the configuration's other keys and comments were not kept:\n%s", data)
+	}
+	if code, out, errOut := runCLI(t, "", "plan", "--config", "infra/lb.yaml"); code != 0 {
+		t.Errorf("plan --config infra/lb.yaml: exit %d\n%s%s", code, out, errOut)
+	}
 }
 
 // plan and apply judge the files with the configuration's rule disable
