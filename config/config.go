@@ -412,13 +412,13 @@ const Template = `# lbconf configuration (https://github.com/lbconf/lbconf#confi
 # 1.8, 2.4 (what the product sells, the default) or 2.6 and later.
 target: "2.4"
 
-# Rules that never report (lbconf rules lists them). --enable RULE turns one
-# back on for a run; --disable RULE turns another off.
+# Rules that never report in lint, plan and apply (lbconf rules lists them).
+# --enable RULE turns one back on for a run; --disable RULE turns another off.
 disable: []
 #  - stats-port
 
-# Rule severities: error fails lint, compile and push; warning only fails
-# lint --strict.
+# Rule severities in lint, plan and apply: an error fails them; a warning
+# only fails lint --strict. (compile, push and strategies keep the rules' own.)
 override:
   error: []
   warning: []
