@@ -19,12 +19,26 @@ type actionStep struct {
 	Env  map[string]string `yaml:"env"`
 }
 
-var inputRefRE = regexp.MustCompile(`^\$\{\{\s*inputs\.([a-z-]+)\b.*\}\}$`)
+var (
+	inputRefRE   = regexp.MustCompile(`^\$\{\{\s*inputs\.([a-z-]+)\b.*\}\}$`)
+	stepOutputRE = regexp.MustCompile(`^\$\{\{\s*steps\.([a-z-]+)\.outputs\.([a-z-]+)\s*\}\}$`)
+)
+
+// lookup finds "STEP.OUTPUT" in pairs "STEP.OUTPUT=VALUE".
+func lookup(pairs []string, key string) string {
+	for _, p := range pairs {
+		if k, v, ok := strings.Cut(p, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
 
 // runActionStep runs a step of action.yml with bash as a runner would: its
 // env with the inputs (defaults, then with), outputs, summary and
-// RUNNER_TEMP in files; it returns the step's outputs and exit status.
-func runActionStep(t *testing.T, bin string, s actionStep, inputs map[string]string) (map[string]string, int) {
+// RUNNER_TEMP in files, and earlier steps' outputs from stepOutputs
+// ("STEP.OUTPUT=VALUE"); it returns the step's outputs and exit status.
+func runActionStep(t *testing.T, bin string, s actionStep, inputs map[string]string, stepOutputs ...string) (map[string]string, int) {
 	t.Helper()
 	tmp := t.TempDir()
 	outFile, summary := filepath.Join(tmp, "output"), filepath.Join(tmp, "summary")
@@ -34,8 +48,10 @@ func runActionStep(t *testing.T, bin string, s actionStep, inputs map[string]str
 	for k, v := range s.Env {
 		if m := inputRefRE.FindStringSubmatch(v); m != nil {
 			v = inputs[m[1]]
+		} else if m := stepOutputRE.FindStringSubmatch(v); m != nil {
+			v = lookup(stepOutputs, m[1]+"."+m[2])
 		} else if strings.Contains(v, "${{") {
-			v = "" // steps' outputs and the github context: not set here
+			v = "" // the github context: not set here
 		}
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -130,5 +146,31 @@ func TestActionEstateSteps(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Join("backups", estatetest.UUID(1))); len(ents) == 0 {
 		t.Error("no backup in the backup-dir input")
+	}
+
+	// The last step fails the job as the mode says.
+	var final actionStep
+	for _, s := range action.Runs.Steps {
+		if strings.HasPrefix(s.Name, "Fail") {
+			final = s
+		}
+	}
+	for _, tc := range []struct {
+		with    map[string]string
+		outputs []string
+		want    int
+	}{
+		{map[string]string{"mode": "lint"}, []string{"lint.exit-code=1"}, 1},
+		{map[string]string{"mode": "plan"}, []string{"plan.exit-code=1"}, 0},
+		{map[string]string{"mode": "plan", "fail-on-changes": "true"}, []string{"plan.exit-code=1"}, 1},
+		{map[string]string{"mode": "plan"}, []string{"plan.exit-code=2"}, 2},
+		{map[string]string{"mode": "apply"}, []string{"plan.exit-code=0"}, 0},
+		{map[string]string{"mode": "apply"}, []string{"plan.exit-code=2"}, 2},
+		{map[string]string{"mode": "apply"}, []string{"plan.exit-code=1", "apply.exit-code=1"}, 1},
+		{map[string]string{"mode": "apply"}, []string{"plan.exit-code=1", "apply.exit-code=0"}, 0},
+	} {
+		if _, code := runActionStep(t, bin, final, inputs(tc.with), tc.outputs...); code != tc.want {
+			t.Errorf("%q with %v: exit %d, want %d", final.Name, tc.outputs, code, tc.want)
+		}
 	}
 }
