@@ -24,7 +24,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -34,6 +36,49 @@ import (
 
 // FileName is the name of the configuration file.
 const FileName = ".lbconf.yaml"
+
+// RuleConfig is the rule of the configuration file's own problems, as
+// `lbconf lint .lbconf.yaml` reports them.
+const RuleConfig = "config"
+
+// Rules is the catalogue of the configuration file's checks.
+var Rules = finding.Catalogue{
+	{Name: RuleConfig, Severity: finding.Error, Input: "config", Basis: finding.Misbehaves,
+		Why:     "every command that reads the configuration refuses to run with a broken one, and a misspelt key or rule name would otherwise silently configure nothing",
+		Summary: "the configuration's keys are target, disable, override (error, warning), ignore-paths and instances, with values of their type, and every rule it names exists"},
+}
+
+// Error is a problem of the configuration file, at a line (0: unknown).
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Finding is the error as a finding of rule RuleConfig.
+func (e *Error) Finding() finding.Finding {
+	return finding.Finding{File: e.File, Line: e.Line, Col: e.Col, Severity: Rules.Severity(RuleConfig), Rule: RuleConfig, Message: e.Msg}
+}
+
+// yamlLineRE finds the line in the messages of gopkg.in/yaml.v3.
+var yamlLineRE = regexp.MustCompile(`line (\d+): `)
+
+// yamlError is a YAML parsing or decoding error as an [Error].
+func yamlError(path string, err error) *Error {
+	msg := err.Error()
+	line := 0
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	return &Error{File: path, Line: line, Msg: msg}
+}
 
 // Config is a parsed configuration file.
 type Config struct {
@@ -54,8 +99,9 @@ type Config struct {
 	// Instances is the estate manifest, unparsed (a zero Node when absent).
 	Instances yaml.Node
 
-	// lines gives the line of each rule name, for error messages.
-	lines map[string]int
+	// lines gives the line and column of each rule name, for error
+	// messages.
+	lines map[string][2]int
 }
 
 // file is the YAML shape of the file.
@@ -106,15 +152,15 @@ func Load(path string) (*Config, error) {
 }
 
 // Parse parses a configuration file's text. Unknown keys, wrong types and
-// unknown severities are errors with the file's line.
+// unknown severities are errors with the file's line (an *[Error]).
 func Parse(path string, data []byte) (*Config, error) {
-	c := &Config{File: path, Dir: filepath.Dir(path), Override: map[string]finding.Severity{}, lines: map[string]int{}}
+	c := &Config{File: path, Dir: filepath.Dir(path), Override: map[string]finding.Severity{}, lines: map[string][2]int{}}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return c, nil
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, yamlError(path, err)
 	}
 	if len(root.Content) == 0 {
 		return c, nil // only comments
@@ -126,24 +172,24 @@ func Parse(path string, data []byte) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, yamlError(path, err)
 	}
 	c.Target, c.Disable, c.IgnorePaths, c.Instances = f.Target, f.Disable, f.IgnorePaths, f.Instances
+	recordLines(&root, c.lines)
 	for _, r := range f.Override.Error {
 		c.Override[r] = finding.Error
 	}
 	for _, r := range f.Override.Warning {
 		if _, dup := c.Override[r]; dup {
-			return nil, fmt.Errorf("%s: override: rule %s is both error and warning", path, r)
+			return nil, &Error{File: path, Line: c.lines[r][0], Col: c.lines[r][1], Msg: fmt.Sprintf("override: rule %s is both error and warning", r)}
 		}
 		c.Override[r] = finding.Warning
 	}
 	for _, p := range c.IgnorePaths {
 		if _, err := matchGlob(p, ""); err != nil {
-			return nil, fmt.Errorf("%s: ignore-paths: %q: %w", path, p, err)
+			return nil, &Error{File: path, Line: c.lines[p][0], Col: c.lines[p][1], Msg: fmt.Sprintf("ignore-paths: %q: %v", p, err)}
 		}
 	}
-	recordLines(&root, c.lines)
 	return c, nil
 }
 
@@ -155,18 +201,18 @@ func checkKeys(path string, root *yaml.Node) error {
 	}
 	doc := root.Content[0]
 	if doc.Kind != yaml.MappingNode {
-		return fmt.Errorf("%s:%d: the configuration must be a mapping of target, disable, override, ignore-paths and instances", path, doc.Line)
+		return &Error{File: path, Line: doc.Line, Col: doc.Column, Msg: "the configuration must be a mapping of target, disable, override, ignore-paths and instances"}
 	}
 	allowed := map[string][]string{"": {"target", "disable", "override", "ignore-paths", "instances"}, "override": {"error", "warning"}}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k := doc.Content[i]
 		if !contains(allowed[""], k.Value) {
-			return fmt.Errorf("%s:%d: unknown key %q: use %s", path, k.Line, k.Value, strings.Join(allowed[""], ", "))
+			return &Error{File: path, Line: k.Line, Col: k.Column, Msg: fmt.Sprintf("unknown key %q: use %s", k.Value, strings.Join(allowed[""], ", "))}
 		}
 		if v := doc.Content[i+1]; k.Value == "override" && v.Kind == yaml.MappingNode {
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				if kk := v.Content[j]; !contains(allowed["override"], kk.Value) {
-					return fmt.Errorf("%s:%d: override: unknown severity %q: use error or warning", path, kk.Line, kk.Value)
+					return &Error{File: path, Line: kk.Line, Col: kk.Column, Msg: fmt.Sprintf("override: unknown severity %q: use error or warning", kk.Value)}
 				}
 			}
 		}
@@ -175,12 +221,12 @@ func checkKeys(path string, root *yaml.Node) error {
 }
 
 // recordLines remembers the line of every scalar outside instances.
-func recordLines(root *yaml.Node, lines map[string]int) {
+func recordLines(root *yaml.Node, lines map[string][2]int) {
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		if n.Kind == yaml.ScalarNode {
 			if _, ok := lines[n.Value]; !ok {
-				lines[n.Value] = n.Line
+				lines[n.Value] = [2]int{n.Line, n.Column}
 			}
 		}
 		for _, ch := range n.Content {
@@ -202,9 +248,22 @@ func recordLines(root *yaml.Node, lines map[string]int) {
 // catalogue does not hold.
 func (c *Config) CheckRules(known func(rule string) bool) error {
 	var bad []string
+	for _, e := range c.UnknownRules(known) {
+		bad = append(bad, e.Error())
+	}
+	if len(bad) > 0 {
+		return errors.New(strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+// UnknownRules returns an error for each rule name of disable and override
+// that the catalogue does not hold, by line.
+func (c *Config) UnknownRules(known func(rule string) bool) []*Error {
+	var bad []*Error
 	check := func(r string) {
 		if !known(r) {
-			bad = append(bad, fmt.Sprintf("%s:%d: unknown rule %q (lbconf rules lists them)", c.File, c.lines[r], r))
+			bad = append(bad, &Error{File: c.File, Line: c.lines[r][0], Col: c.lines[r][1], Msg: fmt.Sprintf("unknown rule %q (lbconf rules lists them)", r)})
 		}
 	}
 	for _, r := range c.Disable {
@@ -213,11 +272,33 @@ func (c *Config) CheckRules(known func(rule string) bool) error {
 	for r := range c.Override {
 		check(r)
 	}
-	if len(bad) > 0 {
-		sort.Strings(bad)
-		return errors.New(strings.Join(bad, "; "))
+	sort.Slice(bad, func(i, j int) bool {
+		if bad[i].Line != bad[j].Line {
+			return bad[i].Line < bad[j].Line
+		}
+		return bad[i].Msg < bad[j].Msg
+	})
+	return bad
+}
+
+// Lint checks the configuration file path (data is its content) as
+// `lbconf lint` does: the error of parsing it, or its unknown rule names,
+// as findings of rule RuleConfig. It returns the configuration when it
+// could be parsed, for the checks of its manifest.
+func Lint(path string, data []byte, known func(rule string) bool) (*Config, []finding.Finding) {
+	c, err := Parse(path, data)
+	if err != nil {
+		var ce *Error
+		if !errors.As(err, &ce) {
+			ce = &Error{File: path, Msg: err.Error()}
+		}
+		return nil, []finding.Finding{ce.Finding()}
 	}
-	return nil
+	var fs []finding.Finding
+	for _, e := range c.UnknownRules(known) {
+		fs = append(fs, e.Finding())
+	}
+	return c, fs
 }
 
 // Ignored reports whether path (as the user gave it, relative to the
@@ -331,13 +412,13 @@ const Template = `# lbconf configuration (https://github.com/lbconf/lbconf#confi
 # 1.8, 2.4 (what the product sells, the default) or 2.6 and later.
 target: "2.4"
 
-# Rules that never report (lbconf rules lists them). --enable RULE turns one
-# back on for a run; --disable RULE turns another off.
+# Rules that never report in lint, plan and apply (lbconf rules lists them).
+# --enable RULE turns one back on for a run; --disable RULE turns another off.
 disable: []
 #  - stats-port
 
-# Rule severities: error fails lint, compile and push; warning only fails
-# lint --strict.
+# Rule severities in lint, plan and apply: an error fails them; a warning
+# only fails lint --strict. (compile, push and strategies keep the rules' own.)
 override:
   error: []
   warning: []

@@ -145,6 +145,18 @@ type Common struct {
 	BackupDir string
 	// Now is the clock of the backup names; default time.Now.
 	Now func() time.Time
+	// Findings, if set, adjusts the lint (and haproxy -c) findings before
+	// they are reported and judged: the configuration's rule disable and
+	// severity override.
+	Findings func([]finding.Finding) []finding.Finding
+}
+
+// adjust applies c.Findings to fs.
+func (c *Common) adjust(fs []finding.Finding) []finding.Finding {
+	if c.Findings == nil {
+		return fs
+	}
+	return c.Findings(fs)
 }
 
 func (c *Common) defaults() {

@@ -78,6 +78,7 @@ func Push(ctx context.Context, api API, ui UI, opts PushOptions) (*Result, error
 		}
 		fs = append(fs, more...)
 	}
+	fs = opts.adjust(fs)
 	finding.Sort(fs)
 	res.Findings = fs
 	ui.Findings(fs)

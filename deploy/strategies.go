@@ -97,7 +97,7 @@ func strategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, dif
 	res.Instance = lb
 	res.Target = targetOf(ui, lb)
 
-	fs := validate.Document(doc)
+	fs := opts.adjust(validate.Document(doc))
 	res.Findings = fs
 	ui.Findings(fs)
 	if finding.HasErrors(fs) {

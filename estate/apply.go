@@ -127,6 +127,9 @@ type ApplyOptions struct {
 	Progress func(r InstanceResult, done, total int)
 	// Now is the clock of the backup names; default time.Now.
 	Now func() time.Time
+	// Findings, if set, adjusts the lint findings as PlanOptions.Findings
+	// does.
+	Findings func([]finding.Finding) []finding.Finding
 }
 
 // Apply sends the changes of plan p to the instances of manifest m, on a
@@ -232,7 +235,7 @@ func applyOne(ctx context.Context, m *Manifest, entries map[string]Entry, ip Ins
 	ui := &logUI{}
 	common := deploy.Common{
 		InstanceUuid: e.UUID, Yes: true, Wait: opts.Wait, WaitTimeout: opts.WaitTimeout, PollInterval: opts.PollInterval,
-		BackupDir: filepath.Join(root, e.UUID), Now: opts.Now,
+		BackupDir: filepath.Join(root, e.UUID), Now: opts.Now, Findings: opts.Findings,
 	}
 	var res *deploy.Result
 	if e.Mode == ModeCustom {

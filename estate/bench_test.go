@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	lbconfig "github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/estate/estatetest"
 )
@@ -19,11 +20,11 @@ func BenchmarkPlan500(b *testing.B) {
 	const n, latency, concurrency = 500, 50 * time.Millisecond, 32
 	env := estatetest.New(b, n, fakecds.Options{Latency: latency})
 	dir := b.TempDir()
-	config := filepath.Join(dir, estate.ConfigName)
+	config := filepath.Join(dir, lbconfig.FileName)
 	if _, err := estate.Import(b.Context(), env.Client, config, filepath.Join(dir, "lb"), estate.ImportOptions{Concurrency: concurrency}); err != nil {
 		b.Fatal(err)
 	}
-	m, err := estate.Load(config, "")
+	m, err := loadManifest(config)
 	if err != nil {
 		b.Fatal(err)
 	}

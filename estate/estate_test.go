@@ -15,9 +15,11 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	lbconfig "github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/estate/estatetest"
+	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -33,7 +35,7 @@ func importEstate(t *testing.T, n int, fo fakecds.Options) *imported {
 	t.Helper()
 	env := estatetest.New(t, n, fo)
 	dir := t.TempDir()
-	im := &imported{Env: env, dir: dir, config: filepath.Join(dir, estate.ConfigName)}
+	im := &imported{Env: env, dir: dir, config: filepath.Join(dir, lbconfig.FileName)}
 	res, err := estate.Import(t.Context(), env.Client, im.config, filepath.Join(dir, "lb"), estate.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +48,7 @@ func importEstate(t *testing.T, n int, fo fakecds.Options) *imported {
 
 func (im *imported) manifest(t *testing.T) *estate.Manifest {
 	t.Helper()
-	m, err := estate.Load(im.config, "")
+	m, err := loadManifest(im.config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,9 +360,9 @@ func TestApplyInterrupted(t *testing.T) {
 func TestImportSelects(t *testing.T) {
 	env := estatetest.New(t, 12, fakecds.Options{})
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, estate.ConfigName)
+	cfg := filepath.Join(dir, lbconfig.FileName)
 	// The rest of the configuration file is not the manifest's: kept.
-	other := "target: \"2.6\" # the team's target\nrules:\n  disable: [listener-name]\n"
+	other := "target: \"2.6\" # the team's target\ndisable: [listener-name]\n"
 	if err := os.WriteFile(cfg, []byte(other), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +386,7 @@ func TestImportSelects(t *testing.T) {
 	if len(res.Added) != 9 || len(res.Written) != 9 || res.Unchanged != 3 {
 		t.Errorf("second import: %+v", res)
 	}
-	m, err := estate.Load(cfg, "")
+	m, err := loadManifest(cfg)
 	if err != nil || len(m.Instances) != 12 {
 		t.Fatalf("%v, %d entries", err, len(m.Instances))
 	}
@@ -595,5 +597,64 @@ func TestPlanDrift(t *testing.T) {
 	}
 	if want := []string{"false", "false", "true", "unknown"}; !slices.Equal(got, want) || p.Summary.Drifted != 1 {
 		t.Errorf("drift %v, want %v (summary %+v)", got, want, p.Summary)
+	}
+}
+
+// loadManifest reads the manifest of the configuration file path as the
+// commands do: through package config.
+func loadManifest(path string) (*estate.Manifest, error) {
+	c, err := lbconfig.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return estate.ManifestOf(c), nil
+}
+
+// PlanOptions.Findings adjusts every file's findings before they are
+// judged (the configuration's disable and override); PlanOptions.Target is
+// the version a file is linted for when its instance cannot be read.
+func TestPlanOptionsConfiguration(t *testing.T) {
+	im := importEstate(t, 4, fakecds.Options{})
+	doc, _ := os.ReadFile(im.file(0))
+	badName := regexp.MustCompile(`"ListenerName": "[^"]*"`).ReplaceAllString(string(doc), `"ListenerName": "Bad Name"`)
+	if err := os.WriteFile(im.file(0), []byte(badName), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(im.file(3))
+	withNbproc := strings.Replace(string(data), "global\n", "global\n    nbproc 1\n", 1)
+	if withNbproc == string(data) {
+		t.Fatalf("no global section:\n%s", data)
+	}
+	os.WriteFile(im.file(3), []byte(withNbproc), 0o600)
+	im.Server.InjectInstanceFault(estatetest.UUID(3), cdsapi.ActionDescribeLoadBalancers, fakecds.Fault{Kind: fakecds.FaultInternalError})
+	m := im.manifest(t)
+	rules := func(fs []finding.Finding) (out []string) {
+		for _, f := range fs {
+			out = append(out, f.Severity.String()+" "+f.Rule)
+		}
+		return out
+	}
+	p := estate.MakePlan(t.Context(), m, im.Clients, estate.PlanOptions{})
+	if got := rules(p.Instances[3].Findings); !slices.Contains(got, "warning cfg-deprecated") {
+		t.Errorf("unread instance, default target: %v", got)
+	}
+	if ip := p.Instances[0]; ip.Change != estate.ChangeError {
+		t.Errorf("instance 0 with a bad listener name: %s %v", ip.Change, rules(ip.Findings))
+	}
+	dropListenerName := func(fs []finding.Finding) []finding.Finding {
+		var out []finding.Finding
+		for _, f := range fs {
+			if !strings.HasPrefix(f.Rule, "listener-name") {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	p = estate.MakePlan(t.Context(), m, im.Clients, estate.PlanOptions{Target: "2.6", Findings: dropListenerName})
+	if got := rules(p.Instances[3].Findings); !slices.Contains(got, "error cfg-target") {
+		t.Errorf("unread instance, target 2.6: %v", got)
+	}
+	if ip := p.Instances[0]; ip.Change == estate.ChangeError || slices.ContainsFunc(ip.Findings, func(f finding.Finding) bool { return f.Rule == "listener-name" }) {
+		t.Errorf("instance 0 with listener-name disabled: %s %s %v", ip.Change, ip.Error, rules(ip.Findings))
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	lbconfig "github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/estate/estatetest"
@@ -25,13 +26,13 @@ func ExampleMakePlan() {
 	clients := func(endpoint string) (deploy.API, error) { return client, nil }
 	dir, _ := os.MkdirTemp("", "estate")
 	defer os.RemoveAll(dir)
-	config := filepath.Join(dir, estate.ConfigName)
+	config := filepath.Join(dir, lbconfig.FileName)
 
 	ctx := context.Background()
 	if _, err := estate.Import(ctx, client, config, filepath.Join(dir, "lb"), estate.ImportOptions{}); err != nil {
 		panic(err)
 	}
-	m, err := estate.Load(config, "")
+	m, err := loadManifest(config)
 	if err != nil {
 		panic(err)
 	}

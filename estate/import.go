@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lbconf/lbconf/cdsapi"
+	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/internal/atomicfile"
 	"github.com/lbconf/lbconf/model"
@@ -83,7 +84,11 @@ func Import(ctx context.Context, api ImportAPI, configPath, dir string, opts Imp
 	}
 	res.Instances = len(selected)
 
+	// The configuration is read by package config, as every command reads
+	// it; the document is kept too, to be extended with its comments and
+	// other keys.
 	var doc yaml.Node
+	m := &Manifest{Path: configPath}
 	old, err := os.ReadFile(configPath)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -91,11 +96,15 @@ func Import(ctx context.Context, api ImportAPI, configPath, dir string, opts Imp
 	case err != nil:
 		return res, fmt.Errorf("reading the configuration file: %w", err)
 	default:
+		c, err := config.Parse(configPath, old)
+		if err != nil {
+			return res, fmt.Errorf("fix the configuration file first: %w", err)
+		}
+		m = ManifestOf(c)
 		if err := yaml.Unmarshal(old, &doc); err != nil {
 			return res, fmt.Errorf("%s: %w", configPath, err)
 		}
 	}
-	m := ParseManifest(configPath, instancesNode(&doc))
 	if m.Findings != nil {
 		return res, fmt.Errorf("%s: fix the manifest first: %s", configPath, m.Findings[0].String())
 	}

@@ -17,12 +17,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/finding"
 )
-
-// ConfigName is the name of the configuration file, found upwards from the
-// working directory.
-const ConfigName = ".lbconf.yaml"
 
 // ManifestKey is the top-level key of the configuration file that holds
 // the manifest. The other keys belong to the rest of the configuration.
@@ -133,70 +130,15 @@ var Rules = finding.Catalogue{
 		Summary: "no instance is listed twice"},
 }
 
-// FindConfig returns the configuration file: explicit when it is not "",
-// else the first .lbconf.yaml in dir or one of its parents; "" when there
-// is none.
-func FindConfig(explicit, dir string) (string, error) {
-	if explicit != "" {
-		fi, err := os.Stat(explicit)
-		if err != nil {
-			return "", fmt.Errorf("configuration file: %w", err)
-		}
-		if fi.IsDir() {
-			return "", fmt.Errorf("configuration file %s is a directory", explicit)
-		}
-		return explicit, nil
+// ManifestOf returns the manifest of a configuration read by package
+// config, which finds the file (upwards from the working directory, or
+// --config) and keeps its instances raw. A configuration without a file
+// gives an empty manifest whose Path is "".
+func ManifestOf(c *config.Config) *Manifest {
+	if c == nil || c.File == "" {
+		return &Manifest{}
 	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	for d := abs; ; {
-		p := filepath.Join(d, ConfigName)
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return relIfBelow(p), nil
-		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("looking for %s: %w", ConfigName, err)
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", nil
-		}
-		d = parent
-	}
-}
-
-// relIfBelow shortens p relative to the working directory when it can.
-func relIfBelow(p string) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return p
-	}
-	if r, err := filepath.Rel(wd, p); err == nil {
-		return r
-	}
-	return p
-}
-
-// Load finds the configuration file (explicit, or upwards from dir) and
-// reads its manifest. With no configuration file it returns an empty
-// manifest whose Path is "". This is the one function to replace when the
-// shared configuration loader reads the file: it only needs to hand over
-// the raw `instances` node and the file's path to [ParseManifest].
-func Load(explicit, dir string) (*Manifest, error) {
-	path, err := FindConfig(explicit, dir)
-	if err != nil || path == "" {
-		return &Manifest{}, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the configuration file: %w", err)
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return ParseManifest(path, instancesNode(&doc)), nil
+	return ParseManifest(c.File, &c.Instances)
 }
 
 // instancesNode returns the value of the top-level instances key, or nil.
@@ -213,12 +155,12 @@ func instancesNode(doc *yaml.Node) *yaml.Node {
 	return nil
 }
 
-// ParseManifest reads the value of the instances key (nil when absent) of
-// the configuration file path. Problems become findings; entries that are
-// unusable (no uuid, no file) are left out.
+// ParseManifest reads the value of the instances key (nil or a zero Node
+// when absent) of the configuration file path. Problems become findings;
+// entries that are unusable (no uuid, no file) are left out.
 func ParseManifest(path string, node *yaml.Node) *Manifest {
 	m := &Manifest{Path: path}
-	if node == nil || node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
+	if node == nil || node.Kind == 0 || node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
 		return m
 	}
 	add := func(n *yaml.Node, rule, format string, args ...any) {
@@ -372,34 +314,22 @@ func Check(m *Manifest) []finding.Finding {
 	return out
 }
 
-// IsConfigFile reports whether path names a configuration file, which
-// `lbconf lint` checks as a manifest.
+// IsConfigFile reports whether path names a configuration file
+// (config.FileName), which `lbconf lint` checks as one.
 func IsConfigFile(path string) bool {
-	base := filepath.Base(path)
-	return base == ConfigName || base == ".lbconf.yml"
+	return filepath.Base(path) == config.FileName
 }
 
-// LintConfig reads the configuration file path (data is its content) and
-// checks its manifest.
-func LintConfig(path string, data []byte) ([]finding.Finding, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line := 0
-		var te *yaml.TypeError
-		if !errors.As(err, &te) {
-			fmt.Sscanf(afterPrefix(err.Error(), "yaml: line "), "%d", &line)
-		}
-		return []finding.Finding{{File: path, Line: line, Severity: finding.Error, Rule: RuleManifest,
-			Message: "the configuration file is not YAML: " + err.Error()}}, nil
+// LintConfig checks the configuration file path (data is its content):
+// its keys, values and rule names (rule config, see config.Lint), then its
+// manifest. known tells the rule names that exist.
+func LintConfig(path string, data []byte, known func(rule string) bool) []finding.Finding {
+	c, fs := config.Lint(path, data, known)
+	if c != nil {
+		fs = append(fs, Check(ManifestOf(c))...)
 	}
-	return Check(ParseManifest(path, instancesNode(&doc))), nil
-}
-
-func afterPrefix(s, prefix string) string {
-	if i := strings.Index(s, prefix); i >= 0 {
-		return s[i+len(prefix):]
-	}
-	return ""
+	finding.Sort(fs)
+	return fs
 }
 
 // entryNode builds the YAML of an entry.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/estate"
 )
 
@@ -40,7 +41,12 @@ instances:
 		{"not a list", "instances:\n  uuid: u1\n", []string{"2:3 manifest"}, "must be a list"},
 		{"entry not a mapping", "instances:\n  - u1\n", []string{"2:5 manifest"}, "must be a mapping"},
 		{"value not a string", "instances:\n  - uuid: [u1]\n    custom: a.cfg\n", []string{"2:11 manifest"}, "uuid must be a non-empty string"},
-		{"not yaml", "instances: [\n", []string{"1:0 manifest"}, "not YAML"},
+		{"not yaml", "instances: [\n", []string{"1:0 config"}, "line 1: did not find expected node content"},
+		// The rest of the file is checked by package config, as every
+		// command reads it.
+		{"unknown config key", "rules:\n  disable: [x]\ninstances: []\n", []string{"1:1 config"}, `unknown key "rules": use target, disable`},
+		{"unknown rule", "disable: [listener-nmae]\ninstances:\n  - uuid: u1\n    custom: nope.cfg\n",
+			[]string{"1:11 config", "4:13 manifest-file"}, `unknown rule "listener-nmae"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,14 +56,11 @@ instances:
 					t.Fatal(err)
 				}
 			}
-			path := filepath.Join(dir, estate.ConfigName)
+			path := filepath.Join(dir, config.FileName)
 			if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			fs, err := estate.LintConfig(path, []byte(tc.yaml))
-			if err != nil {
-				t.Fatal(err)
-			}
+			fs := estate.LintConfig(path, []byte(tc.yaml), func(r string) bool { return r != "listener-nmae" })
 			var got []string
 			for _, f := range fs {
 				got = append(got, strings.Join([]string{strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Col), f.Rule}, " "))
@@ -75,29 +78,31 @@ instances:
 	}
 }
 
-// The configuration file is found upwards from the working directory, or
-// given; its paths are relative to it.
-func TestLoadFindsTheConfigUpwards(t *testing.T) {
+// The manifest is read from the configuration package config finds
+// upwards; its paths are relative to the configuration file.
+func TestManifestOfTheConfigFoundUpwards(t *testing.T) {
 	root := t.TempDir()
 	sub := filepath.Join(root, "a", "b")
 	if err := os.MkdirAll(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(root, estate.ConfigName), []byte("instances:\n  - uuid: u1\n    custom: lb/x.cfg\n"), 0o600)
-	m, err := estate.Load("", sub)
+	os.WriteFile(filepath.Join(root, config.FileName), []byte("target: \"2.6\"\ninstances:\n  - uuid: u1\n    custom: lb/x.cfg\n"), 0o600)
+	path, err := config.Find(sub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Instances) != 1 {
+	c, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := estate.ManifestOf(c)
+	if len(m.Instances) != 1 || m.Path != path || m.Instances[0].Line != 3 {
 		t.Fatalf("%+v", m)
 	}
 	if got, _ := filepath.Abs(m.FilePath(m.Instances[0])); got != filepath.Join(root, "lb", "x.cfg") {
 		t.Errorf("file %s, want it relative to the configuration file", got)
 	}
-	if _, err := estate.Load(filepath.Join(root, "nope.yaml"), sub); err == nil {
-		t.Error("a missing --config is not an error")
-	}
-	if _, err := estate.Load("", t.TempDir()); err != nil {
-		t.Errorf("no configuration file is not an error: %v", err)
+	if m := estate.ManifestOf(&config.Config{Dir: "."}); m.Path != "" || len(m.Instances) != 0 {
+		t.Errorf("no configuration file: %+v", m)
 	}
 }

@@ -136,6 +136,25 @@ type PlanOptions struct {
 	// revision (the default branch), and false when the file did not exist
 	// there; the plan then says for each instance whether it drifted.
 	Base func(e Entry) ([]byte, bool, error)
+	// Findings, if set, adjusts every file's lint findings before they are
+	// judged: the configuration's rule disable and severity override.
+	// Give apply the same (ApplyOptions.Findings), or it may refuse what
+	// the plan accepted.
+	Findings func([]finding.Finding) []finding.Finding
+	// Target is the HAProxy version a file is linted for when its instance
+	// could not be read (the configuration's target); default
+	// haproxyver.DefaultTarget. An instance that was read is linted for
+	// its own version, as apply does.
+	Target string
+}
+
+// lint lints the desired state for target and adjusts the findings.
+func (o *PlanOptions) lint(d *desired, target string) ([]finding.Finding, error) {
+	fs, err := d.lint(target)
+	if err != nil || o.Findings == nil {
+		return fs, err
+	}
+	return o.Findings(fs), nil
 }
 
 func concurrency(n int) int {
@@ -233,8 +252,12 @@ func planOne(ctx context.Context, m *Manifest, e Entry, clients Clients, opts Pl
 	}
 	l, err := readLive(ctx, api, e.UUID)
 	if err != nil {
-		// Lint the file all the same, for the default target.
-		ip.Findings, _ = d.lint(haproxyver.DefaultTarget)
+		// Lint the file all the same, for the configured target.
+		target := opts.Target
+		if target == "" {
+			target = haproxyver.DefaultTarget
+		}
+		ip.Findings, _ = opts.lint(d, target)
 		fail(err)
 		return
 	}
@@ -244,7 +267,7 @@ func planOne(ctx context.Context, m *Manifest, e Entry, clients Clients, opts Pl
 		return
 	}
 	target, _ := deploy.TargetFor(l.lb.Version)
-	fs, err := d.lint(target)
+	fs, err := opts.lint(d, target)
 	if err != nil {
 		fail(fmt.Errorf("linting %s: %w", e.File, err))
 		return

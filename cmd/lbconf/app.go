@@ -52,7 +52,8 @@ func usageErr(format string, args ...any) error {
 // appUsage is the root help's description: what lbconf does and how it exits.
 const appDescription = `Exit status, for every command: 0 clean (warnings allowed unless --strict), 1 findings,
 differences or a refusal by a check, 2 usage, I/O or API errors, 3 a change was not confirmed
-(no --yes and no terminal to ask on, or the operator said no), 130 interrupted (Ctrl-C).
+(push, strategies apply/add or apply without --yes and no terminal to ask on, or the operator said
+no), 130 interrupted (Ctrl-C).
 
 Examples:
   lbconf lint examples/listeners.json examples/listeners.yaml

@@ -31,7 +31,7 @@ func compileCommand() *cli.Command {
 			"Exit status: 0 written (warnings allowed), 1 errors in the input, 2 usage or I/O errors.",
 		Flags: append(outputFlags(),
 			&cli.StringFlag{Name: "target", Value: haproxyver.DefaultTarget,
-				Usage: "HAProxy version to write for: " + haproxyver.AllowedTargets},
+				Usage: "HAProxy version to write for: " + haproxyver.AllowedTargets + "; without it, the configuration's target if it has one"},
 			&cli.StringFlag{Name: "base", Usage: "keep the global, defaults, other non-proxy sections and listen status " +
 				"of this haproxy.cfg verbatim (e.g. a pulled config); its other proxies are replaced", TakesFile: true},
 			// No EnvVars: urfave/cli would print the environment's value as
@@ -45,6 +45,7 @@ func compileCommand() *cli.Command {
 				Usage: "absolute directory holding <CertificateId>.pem for HTTPS listeners"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true,
 				Usage: "write the config to `FILE`, atomically (default: standard output)"},
+			configFileFlag(),
 		),
 		Action: compileAction,
 	}
@@ -58,9 +59,13 @@ func compileAction(c *cli.Context) error {
 		return usageErr("compile takes exactly one PATH (a listener JSON/YAML document, or - for standard input)")
 	}
 	path := c.Args().First()
-	target := c.String("target")
-	if _, err := haproxyver.ParseTarget(target); err != nil {
-		return usageErr("--target: %v", err)
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	target, err := configTarget(c, cfg)
+	if err != nil {
+		return err
 	}
 	auth, authFrom := statsAuth(c)
 	if auth != "" {

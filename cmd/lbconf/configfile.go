@@ -10,29 +10,50 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/config"
+	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxyver"
 )
 
-// configFlags are the flags of the commands that read .lbconf.yaml.
-func configFlags() []cli.Flag {
+// configFileFlag is --config, of every command that reads .lbconf.yaml.
+func configFileFlag() cli.Flag {
+	return &cli.StringFlag{Name: "config", TakesFile: true,
+		Usage: "configuration `FILE` (default: " + config.FileName + " in the working directory or a parent)"}
+}
+
+// ruleFlags are --disable and --enable, of the commands whose findings
+// the configuration's disable and override adjust.
+func ruleFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "config", TakesFile: true,
-			Usage: "configuration `FILE` (default: " + config.FileName + " in the working directory or a parent)"},
 		&cli.StringSliceFlag{Name: "disable", Usage: "turn `RULE` off for this run (repeat or comma-separate)"},
 		&cli.StringSliceFlag{Name: "enable", Usage: "turn `RULE` back on when the configuration disables it"},
 	}
 }
 
+// configFlags are --config, --disable and --enable.
+func configFlags() []cli.Flag {
+	return append([]cli.Flag{configFileFlag()}, ruleFlags()...)
+}
+
+// configPath is --config, else the .lbconf.yaml found upwards from the
+// working directory, else "".
+func configPath(c *cli.Context) (string, error) {
+	if path := c.String("config"); path != "" {
+		return path, nil
+	}
+	path, err := config.Find(".")
+	if err != nil {
+		return "", &exitErr{code: exitError, err: err}
+	}
+	return path, nil
+}
+
 // loadConfig reads --config, else the .lbconf.yaml found upwards from the
 // working directory, else returns an empty configuration. Rule names in it
-// and in --disable/--enable must exist.
+// and in --disable/--enable (for the commands that have them) must exist.
 func loadConfig(c *cli.Context) (*config.Config, error) {
-	path := c.String("config")
-	if path == "" {
-		found, err := config.Find(".")
-		if err != nil {
-			return nil, &exitErr{code: exitError, err: err}
-		}
-		path = found
+	path, err := configPath(c)
+	if err != nil {
+		return nil, err
 	}
 	cfg := &config.Config{Dir: "."}
 	if path != "" {
@@ -56,6 +77,33 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// findingsOf returns the function that applies the configuration's disable
+// and override, and --disable and --enable, to a command's findings.
+func findingsOf(c *cli.Context, cfg *config.Config) func([]finding.Finding) []finding.Finding {
+	disable, enable := c.StringSlice("disable"), c.StringSlice("enable")
+	return func(fs []finding.Finding) []finding.Finding { return cfg.Apply(fs, disable, enable) }
+}
+
+// configTarget is --target when given, else the configuration's target,
+// else the flag's default ("" for a command without --target); a bad
+// target is an error that says where it comes from.
+func configTarget(c *cli.Context, cfg *config.Config) (string, error) {
+	if !c.IsSet("target") && cfg.Target != "" {
+		if _, err := haproxyver.ParseTarget(cfg.Target); err != nil {
+			return "", &exitErr{code: exitError, err: fmt.Errorf("%s: target: %w", cfg.File, err)}
+		}
+		return cfg.Target, nil
+	}
+	target := c.String("target")
+	if target == "" {
+		return "", nil
+	}
+	if _, err := haproxyver.ParseTarget(target); err != nil {
+		return "", usageErr("--target: %v", err)
+	}
+	return target, nil
 }
 
 // isRule reports whether the catalogue holds the rule.

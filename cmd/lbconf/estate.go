@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/cdsapi"
+	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/estate"
 )
@@ -22,10 +22,11 @@ import (
 // estate commands.
 const defaultMaxRPS = 20
 
-// estateFlags are the flags of import, plan and apply.
+// estateFlags are the flags of import, plan and apply; --config is
+// configFileFlag's, as for lint.
 func estateFlags() []cli.Flag {
 	return append([]cli.Flag{
-		&cli.StringFlag{Name: "config", TakesFile: true, Usage: "configuration `FILE` with the manifest (default: " + estate.ConfigName + " in the working directory or a parent)"},
+		configFileFlag(),
 		&cli.IntFlag{Name: "concurrency", Value: estate.DefaultConcurrency,
 			Usage: fmt.Sprintf("instances worked on at once, each with one request in flight (1 to %d)", estate.MaxConcurrency)},
 		&cli.Float64Flag{Name: "max-rps", Value: defaultMaxRPS, Usage: "API requests per second at most, over all instances and endpoints"},
@@ -80,16 +81,17 @@ func estateClients(c *cli.Context) (estate.Clients, error) {
 	}, nil
 }
 
-// loadManifest finds and reads the manifest; it must exist.
-func loadManifest(c *cli.Context) (*estate.Manifest, error) {
-	m, err := estate.Load(c.String("config"), ".")
+// loadManifest reads the configuration as lint does (loadConfig) and its
+// manifest; the configuration file must exist.
+func loadManifest(c *cli.Context) (*config.Config, *estate.Manifest, error) {
+	cfg, err := loadConfig(c)
 	if err != nil {
-		return nil, &exitErr{code: exitError, err: err}
+		return nil, nil, err
 	}
-	if m.Path == "" {
-		return nil, usageErr("no %s here or in a parent directory, and no --config: `lbconf import DIR` writes one", estate.ConfigName)
+	if cfg.File == "" {
+		return nil, nil, usageErr("no %s here or in a parent directory, and no --config: `lbconf import DIR` writes one", config.FileName)
 	}
-	return m, nil
+	return cfg, estate.ManifestOf(cfg), nil
 }
 
 func importCommand() *cli.Command {
@@ -99,7 +101,7 @@ func importCommand() *cli.Command {
 		ArgsUsage: "DIR",
 		Description: "Writes every instance the credentials see (or those with --tag, or whose name matches --name-match) " +
 			"into DIR: NAME.cfg for an instance in custom mode, NAME.json (its strategies) for one in basic mode; and adds " +
-			"each to the instances of the configuration file (" + estate.ConfigName + " found upwards, or --config; created " +
+			"each to the instances of the configuration file (" + config.FileName + " found upwards, or --config; created " +
 			"in the working directory when there is none). Instances already listed keep their file. Files are only written " +
 			"when their content changes, so running it again changes nothing when the instances did not change. " +
 			"Exit status: 0 done, 2 usage, I/O or API errors (nothing is written when an instance cannot be read).",
@@ -127,15 +129,14 @@ func importAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	configPath, err := estate.FindConfig(c.String("config"), ".")
-	if err != nil && c.String("config") != "" && errors.Is(err, os.ErrNotExist) {
-		configPath, err = c.String("config"), nil // import creates it
-	}
+	// --config, else the file found upwards, else a new one here; import
+	// creates a missing one. estate.Import reads it with package config.
+	configPath, err := configPath(c)
 	if err != nil {
-		return &exitErr{code: exitError, err: err}
+		return err
 	}
 	if configPath == "" {
-		configPath = estate.ConfigName
+		configPath = config.FileName
 	}
 	api, err := clients("")
 	if err != nil {
@@ -167,7 +168,9 @@ func planCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "plan",
 		Usage: "compare every instance of the manifest with its file",
-		Description: "Lints the manifest and every file (for each instance's HAProxy version), then reads every instance, " +
+		Description: "Lints the manifest and every file (for each instance's HAProxy version; for the configuration's target " +
+			"when the instance cannot be read), with the configuration's rule disable and override and --disable/--enable, " +
+			"then reads every instance, " +
 			"several at once, and shows what apply would change: a table (instance, name, mode, change, counts " +
 			"+added -removed ~changed, drift, file), then for each change the semantic diff and, for configs, the line diff. " +
 			"--base REF (a git revision, such as origin/main) also says whether each instance still runs what its file said " +
@@ -178,7 +181,7 @@ func planCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: " + strings.Join(estate.Formats, ", ")},
 			&cli.StringFlag{Name: "out", TakesFile: true, Usage: "save the plan (JSON) to `PLAN` for lbconf apply"},
 			&cli.StringFlag{Name: "base", Usage: "git revision `REF` the instances should run (for drift)"},
-		}, estateFlags()...),
+		}, append(ruleFlags(), estateFlags()...)...),
 		Action: planAction,
 	}
 }
@@ -191,7 +194,7 @@ func planAction(c *cli.Context) error {
 	if !contains(estate.Formats, format) {
 		return usageErr("--format %q is not supported: use %s", format, strings.Join(estate.Formats, ", "))
 	}
-	m, err := loadManifest(c)
+	cfg, m, err := loadManifest(c)
 	if err != nil {
 		return err
 	}
@@ -199,7 +202,10 @@ func planAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := estate.PlanOptions{Concurrency: c.Int("concurrency")}
+	opts, err := planOptions(c, cfg)
+	if err != nil {
+		return err
+	}
 	if ref := c.String("base"); ref != "" {
 		if opts.Base, err = gitBase(m, ref); err != nil {
 			return usageErr("--base: %v", err)
@@ -220,6 +226,13 @@ func planAction(c *cli.Context) error {
 		return &exitErr{code: code}
 	}
 	return nil
+}
+
+// planOptions are the options of plan and apply's planning: concurrency,
+// and the configuration's target and rule disable and override.
+func planOptions(c *cli.Context, cfg *config.Config) (estate.PlanOptions, error) {
+	target, err := configTarget(c, cfg)
+	return estate.PlanOptions{Concurrency: c.Int("concurrency"), Findings: findingsOf(c, cfg), Target: target}, err
 }
 
 // gitBase returns a reader of the manifest's files at a git revision.
@@ -256,8 +269,10 @@ func applyCommand() *cli.Command {
 			"the others go through the steps of push (custom mode) or strategies apply (basic mode): lint, backup to " +
 			"--backup-dir/<UUID>, send, and with --wait poll until it runs what was sent. One line per instance as it ends, " +
 			"then a table: outcome, whether something was sent, and the backup. Without --keep-going no instance is started " +
-			"after the first failure. Exit status: 0 all applied, 1 something refused or not confirmed, 2 a failure or an " +
-			"instance that could not be planned, 130 interrupted.",
+			"after the first failure. The configuration's rule disable and override, and --disable/--enable, apply to the " +
+			"lint of plan and of each instance. Exit status: 0 all applied, 1 something refused, 2 a failure or an " +
+			"instance that could not be planned, 3 not confirmed (no --yes and no terminal, or the answer was no; nothing " +
+			"was sent), 130 interrupted.",
 		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask (needed when standard input is not a terminal)"},
 			&cli.BoolFlag{Name: "keep-going", Usage: "after a failure, go on with the other instances"},
@@ -267,7 +282,7 @@ func applyCommand() *cli.Command {
 				Usage: fmt.Sprintf("time between polls of --wait (%s to %s)", deploy.MinPollInterval, deploy.MaxPollInterval)},
 			&cli.StringFlag{Name: "backup-dir", TakesFile: true, Usage: "backups go to `DIR`/<UUID>/ (default: $XDG_STATE_HOME/lbconf/backups, else ~/.local/state/lbconf/backups)"},
 			&cli.BoolFlag{Name: "no-check", Usage: "do not run haproxy -c on configs (the lint still runs)"},
-		}, estateFlags()...),
+		}, append(ruleFlags(), estateFlags()...)...),
 		Action: applyAction,
 	}
 }
@@ -280,11 +295,15 @@ func applyAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := loadManifest(c)
+	cfg, m, err := loadManifest(c)
 	if err != nil {
 		return err
 	}
 	clients, err := estateClients(c)
+	if err != nil {
+		return err
+	}
+	opts, err := planOptions(c, cfg)
 	if err != nil {
 		return err
 	}
@@ -299,7 +318,7 @@ func applyAction(c *cli.Context) error {
 			return usageErr("the plan was made from %s, not %s: pass --config %s", p.Config, m.Path, p.Config)
 		}
 	} else {
-		p = estate.MakePlan(ctx, m, clients, estate.PlanOptions{Concurrency: c.Int("concurrency")})
+		p = estate.MakePlan(ctx, m, clients, opts)
 	}
 	if err := estate.WritePlan(c.App.Writer, p, "text"); err != nil {
 		return &exitErr{code: exitError, err: err}
@@ -317,18 +336,18 @@ func applyAction(c *cli.Context) error {
 		ok, err := ui.Confirm(ctx, fmt.Sprintf("apply %d changes?", changes))
 		switch {
 		case errors.Is(err, deploy.ErrNotInteractive):
-			return &exitErr{code: exitFindings, err: errors.New("standard input is not a terminal, so lbconf cannot ask; pass --yes to apply without asking; nothing was sent")}
+			return &exitErr{code: exitNotConfirmed, err: fmt.Errorf("%w: standard input is not a terminal, so lbconf cannot ask; pass --yes to apply without asking; nothing was sent", deploy.ErrNotConfirmed)}
 		case err != nil:
 			return &exitErr{code: exitError, err: fmt.Errorf("asking for confirmation: %w; nothing was sent", err)}
 		case !ok:
-			return &exitErr{code: exitFindings, err: errors.New("not confirmed; nothing was sent")}
+			return &exitErr{code: exitNotConfirmed, err: fmt.Errorf("%w; nothing was sent", deploy.ErrNotConfirmed)}
 		}
 	}
 	var progressMu sync.Mutex
 	rep := estate.Apply(ctx, m, p, clients, estate.ApplyOptions{
 		Concurrency: c.Int("concurrency"), KeepGoing: c.Bool("keep-going"),
 		Wait: common.Wait, WaitTimeout: common.WaitTimeout, PollInterval: common.PollInterval,
-		BackupRoot: c.String("backup-dir"), SkipCheck: c.Bool("no-check"),
+		BackupRoot: c.String("backup-dir"), SkipCheck: c.Bool("no-check"), Findings: opts.Findings,
 		Progress: func(r estate.InstanceResult, done, total int) {
 			progressMu.Lock()
 			defer progressMu.Unlock()

@@ -11,10 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/estate/estatetest"
 )
@@ -119,7 +118,7 @@ func TestEstateCommands(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "import", "--name-match", "^lb-00[1-9]$", "lb"); code != 0 || !strings.Contains(errOut, "5 instances: 4 files written, 1 unchanged") {
 		t.Fatalf("import --name-match: exit %d, %s", code, errOut)
 	}
-	if code, _, errOut := runCLI(t, "", "lint", estate.ConfigName); code != 0 {
+	if code, _, errOut := runCLI(t, "", "lint", config.FileName); code != 0 {
 		t.Errorf("lint of the manifest: exit %d, %s", code, errOut)
 	}
 
@@ -138,7 +137,7 @@ func TestEstateCommands(t *testing.T) {
 	l.HttpListeners[0].MaxConn = 999
 	srv.SetInstanceState(estatetest.UUID(2), &l, "")
 	code, out, errOut = runCLI(t, "", "apply", "p.json")
-	if code != 1 || !strings.Contains(errOut, "pass --yes") {
+	if code != 3 || !strings.Contains(errOut, "pass --yes") {
 		t.Errorf("apply without --yes and no terminal: exit %d, %s", code, errOut)
 	}
 	code, out, errOut = runCLI(t, "", "apply", "--yes", "p.json")
@@ -216,55 +215,46 @@ func TestPlanBaseGit(t *testing.T) {
 // The GitHub workflow example calls lbconf with commands and flags that
 // exist, and the formats it reads.
 func TestEstateWorkflowExample(t *testing.T) {
-	data, err := os.ReadFile("../../examples/github/estate.yml")
-	if err != nil {
-		t.Fatal(err)
+	var action struct {
+		Inputs map[string]struct{ Default string } `yaml:"inputs"`
 	}
+	readYAML(t, "action.yml", &action)
 	var wf struct {
-		Env  map[string]string
 		Jobs map[string]struct {
-			Steps []struct{ Run string }
-		}
-	}
-	if err := yaml.Unmarshal(data, &wf); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(wf.Env["LBCONF"], "go run github.com/lbconf/lbconf/cmd/lbconf@") {
-		t.Errorf("LBCONF is %q", wf.Env["LBCONF"])
-	}
-	app := newApp(nil, nil, nil)
-	calls := 0
-	for job, j := range wf.Jobs {
-		for _, s := range j.Steps {
-			for _, line := range strings.Split(s.Run, "\n") {
-				_, after, found := strings.Cut(line, "$LBCONF ")
-				if !found {
-					continue
-				}
-				calls++
-				args := strings.Fields(strings.Split(after, ">")[0])
-				args = strings.Fields(strings.Split(strings.Join(args, " "), "|")[0])
-				cmd := findCommand(app.Commands, args[0])
-				if cmd == nil {
-					t.Errorf("%s: no command %q", job, args[0])
-					continue
-				}
-				for i, a := range args[1:] {
-					if !strings.HasPrefix(a, "--") {
-						continue
-					}
-					name := strings.TrimPrefix(a, "--")
-					if !hasFlag(cmd, name) {
-						t.Errorf("%s: %s has no flag --%s", job, args[0], name)
-					}
-					if name == "format" && cmd.Name == "plan" && !contains(estate.Formats, args[i+2]) {
-						t.Errorf("%s: plan --format %s", job, args[i+2])
-					}
-				}
+			Steps []struct {
+				Uses string            `yaml:"uses"`
+				Env  map[string]string `yaml:"env"`
+				With map[string]string `yaml:"with"`
 			}
 		}
 	}
-	if calls != 4 {
-		t.Errorf("%d lbconf calls, want 4 (lint, plan, plan, apply)", calls)
+	readYAML(t, "examples/github/estate.yml", &wf)
+	modes := map[string]string{}
+	for job, j := range wf.Jobs {
+		for _, s := range j.Steps {
+			if !strings.HasPrefix(s.Uses, "lbconf/lbconf@") {
+				continue
+			}
+			for k := range s.With {
+				if _, ok := action.Inputs[k]; !ok {
+					t.Errorf("%s: the action has no input %q", job, k)
+				}
+			}
+			mode := s.With["mode"]
+			modes[job] += mode + " "
+			if mode == "plan" || mode == "apply" {
+				for _, env := range []string{cdsapi.EnvSecretID, cdsapi.EnvSecretKey} {
+					if !strings.Contains(s.Env[env], "secrets.") {
+						t.Errorf("%s: mode %s without %s from a secret", job, mode, env)
+					}
+				}
+			}
+			if f := s.With["format"]; f != "" && !contains(estate.Formats, f) {
+				t.Errorf("%s: format %s", job, f)
+			}
+		}
+	}
+	if modes["plan"] != "lint plan " || modes["apply"] != "apply " {
+		t.Errorf("modes used: %v, want lint and plan on pull requests, apply on the default branch", modes)
 	}
 }

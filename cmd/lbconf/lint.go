@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -48,15 +50,9 @@ func lintCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			target := c.String("target")
-			if !c.IsSet("target") && cfg.Target != "" {
-				target = cfg.Target
-				if _, err := haproxyver.ParseTarget(target); err != nil {
-					return &exitErr{code: exitError, err: fmt.Errorf("%s: target: %w", cfg.File, err)}
-				}
-			}
-			if _, err := haproxyver.ParseTarget(target); err != nil {
-				return usageErr("--target: %v", err)
+			target, err := configTarget(c, cfg)
+			if err != nil {
+				return err
 			}
 			paths, err := expandPaths(c.Args().Slice(), cfg.Ignored)
 			if err != nil {
@@ -72,7 +68,13 @@ func lintCommand() *cli.Command {
 					}
 					stdinUsed = true
 				}
-				fs, err := lintPath(c, path, target)
+				var fs []finding.Finding
+				if cfg.File != "" && sameFile(path, cfg.File) && !estate.IsConfigFile(path) {
+					// The configuration --config names, whatever its name.
+					fs, err = lintConfigFile(path, c.App.Reader)
+				} else {
+					fs, err = lintPath(c, path, target)
+				}
 				if err != nil {
 					fmt.Fprintf(c.App.ErrWriter, "lbconf: %s\n", safetext.EscapeLines(err.Error()))
 					ioFailed = true
@@ -127,7 +129,7 @@ type cfgCheck func([]finding.Finding) ([]finding.Finding, error)
 // document; inline suppression comments apply to YAML and haproxy.cfg.
 func lintData(path string, data []byte, target string, check cfgCheck) ([]finding.Finding, error) {
 	if estate.IsConfigFile(path) {
-		return estate.LintConfig(path, data)
+		return estate.LintConfig(path, data, isRule), nil
 	}
 	if !isConfigPath(path, data) {
 		doc, err := model.Decode(path, data)
@@ -148,6 +150,26 @@ func lintData(path string, data []byte, target string, check cfgCheck) ([]findin
 		return nil, err
 	}
 	return suppressed(path, data, true, fs), nil
+}
+
+// lintConfigFile lints a configuration file: its keys and rule names, and
+// its manifest.
+func lintConfigFile(path string, stdin io.Reader) ([]finding.Finding, error) {
+	data, err := model.ReadInput(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	return estate.LintConfig(path, data, isRule), nil
+}
+
+// sameFile reports whether a and b name the same file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // suppressed applies the inline suppression comments of a YAML document
@@ -191,7 +213,7 @@ func failing(fs []finding.Finding, strict bool) bool {
 }
 
 func targetFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "target", Value: haproxyver.DefaultTarget, Usage: "HAProxy version of the instance: " + haproxyver.AllowedTargets}
+	return &cli.StringFlag{Name: "target", Value: haproxyver.DefaultTarget, Usage: "HAProxy version of the instance: " + haproxyver.AllowedTargets + "; without it, the configuration's target if it has one"}
 }
 
 func contains(list []string, s string) bool {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/compiler"
+	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/docs"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/finding"
@@ -26,6 +27,7 @@ func allRules() []finding.Rule {
 	rules := append(validate.Rules(), compiler.Rules()...)
 	rules = append(rules, cfglint.Rules()...)
 	rules = append(rules, haproxycheck.Rules()...)
+	rules = append(rules, config.Rules...)
 	rules = append(rules, estate.Rules...)
 	rules = append(rules, suppress.Rules()...)
 	return append(rules, finding.Rules()...)

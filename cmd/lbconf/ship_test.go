@@ -120,9 +120,51 @@ func TestActionFiles(t *testing.T) {
 	if calls < 3 {
 		t.Errorf("action.yml runs lbconf %d times; want lint (github, sarif) and diff", calls)
 	}
-	for _, want := range []string{"--format github", "--format sarif", "lbconf diff", "GITHUB_STEP_SUMMARY", "upload-sarif", "go install", "go build"} {
+	for _, want := range []string{"--format github", "--format sarif", "lbconf diff", "GITHUB_STEP_SUMMARY", "upload-sarif", "go install", "go build",
+		"lbconf plan --format", "--out", "lbconf apply --yes"} {
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("action.yml lacks %q", want)
+		}
+	}
+	// The estate modes: their inputs exist, and every flag a step passes
+	// through its args array belongs to the lbconf command the step runs.
+	if action.Inputs["mode"].Default != "lint" {
+		t.Errorf("mode defaults to %q, want lint", action.Inputs["mode"].Default)
+	}
+	for _, in := range []string{"mode", "config", "base-ref", "format", "plan-file", "concurrency", "max-rps", "endpoint",
+		"keep-going", "wait", "backup-dir", "fail-on-changes"} {
+		if _, ok := action.Inputs[in]; !ok {
+			t.Errorf("action.yml has no input %q", in)
+		}
+	}
+	for _, out := range []string{"exit-code", "changes", "plan-file"} {
+		if _, ok := action.Outputs[out]; !ok {
+			t.Errorf("action.yml has no output %q", out)
+		}
+	}
+	app := newApp(nil, nil, nil)
+	stepFlags := 0
+	for _, s := range action.Runs.Steps {
+		m := regexp.MustCompile(`(?m)^\s*lbconf (lint|plan|apply)\b`).FindAllStringSubmatch(s.Run, -1)
+		if len(m) == 0 {
+			continue
+		}
+		for _, call := range m {
+			cmd := findCommand(app.Commands, call[1])
+			for _, f := range regexp.MustCompile(`args\+=\(--([a-z-]+)`).FindAllStringSubmatch(s.Run, -1) {
+				stepFlags++
+				if !hasFlag(cmd, f[1]) {
+					t.Errorf("action.yml step %q passes --%s to lbconf %s, which has no such flag", s.ID, f[1], call[1])
+				}
+			}
+		}
+	}
+	if stepFlags < 10 {
+		t.Errorf("only %d flags passed through args arrays: the test does not see the steps", stepFlags)
+	}
+	for _, id := range []string{"lint", "plan", "apply"} {
+		if !ids[id] {
+			t.Errorf("action.yml has no step %q", id)
 		}
 	}
 
