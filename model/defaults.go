@@ -2,37 +2,46 @@ package model
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 )
 
-// The API's defaults, decided here and nowhere else. Every decoder applies
-// them: Decode (through the binder's presets and ApplyDefaults),
-// encoding/json (through the UnmarshalJSON methods below, used by the API
-// client and the fake server) and models built in Go (ApplyDefaults, which
-// the compiler calls on its copy).
-const (
-	// DefaultCookieMode is the SessionPersistence Mode the API assumes when
-	// Mode is absent: 1, insert nocache.
-	DefaultCookieMode = 1
-	// DefaultOnOff is the value of an unset or empty EnableSourceIp or
-	// EnableRepeaterMode.
-	DefaultOnOff = Off
-	// DefaultHttpchkMethod is the health-check method when Method is
-	// absent or empty.
-	DefaultHttpchkMethod = "GET"
-)
+// The API's defaults live in the field table (fields.go: Field.Default),
+// and nowhere else. Every decoder applies them: Decode (through the
+// binder's presets and ApplyDefaults), encoding/json (through the
+// UnmarshalJSON methods below, used by the API client and the fake server)
+// and models built in Go (ApplyDefaults, which the compiler calls on its
+// copy).
+
+// DefaultOf returns the default of the field at pointer in listeners of
+// kind k, as a document writes it; "" when it has none.
+func DefaultOf(k Kind, pointer string) string {
+	for i := range table {
+		if f := &table[i]; f.Pointer == pointer && f.In.Has(k) {
+			return f.Default
+		}
+	}
+	return ""
+}
+
+// DefaultCookieMode is the SessionPersistence Mode the API assumes when Mode
+// is absent (the table's default of /SessionPersistence/Mode).
+func DefaultCookieMode() int {
+	m, _ := strconv.Atoi(DefaultOf(KindHTTP, PtrCookieMode)) // the table test checks it is an integer
+	return m
+}
 
 // presetter is implemented by model types whose absent fields have
 // defaults: preset sets them before a decoder fills in what the document
 // says.
 type presetter interface{ preset() }
 
-func (sp *SessionPersistence) preset() { sp.Mode = DefaultCookieMode }
-func (h *Httpchk) preset()             { h.Method = DefaultHttpchkMethod }
+func (sp *SessionPersistence) preset() { sp.Mode = DefaultCookieMode() }
+func (h *Httpchk) preset()             { h.Method = DefaultOf(KindHTTP, PtrHttpchkMethod) }
 
 // UnmarshalJSON decodes a SessionPersistence; an absent or null Mode is
-// DefaultCookieMode.
+// the table's default.
 func (sp *SessionPersistence) UnmarshalJSON(b []byte) error {
 	type plain SessionPersistence
 	p := (*plain)(sp)
@@ -41,8 +50,8 @@ func (sp *SessionPersistence) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, p)
 }
 
-// UnmarshalJSON decodes an Httpchk; an absent or null Method is
-// DefaultHttpchkMethod.
+// UnmarshalJSON decodes an Httpchk; an absent, null or empty Method is the
+// table's default.
 func (h *Httpchk) UnmarshalJSON(b []byte) error {
 	type plain Httpchk
 	p := (*plain)(h)
@@ -52,7 +61,7 @@ func (h *Httpchk) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if h.Method == "" {
-		h.Method = DefaultHttpchkMethod
+		h.preset()
 	}
 	return nil
 }
@@ -65,14 +74,15 @@ type Change struct {
 	Message string
 }
 
-// ApplyDefaults fills in the API's defaults where l leaves them empty:
-// "off" for empty EnableSourceIp/EnableRepeaterMode, GET for an empty
-// Httpchk Method. It also trims AclWhiteList entries of surrounding spaces
+// ApplyDefaults fills in the API's defaults where l leaves them empty: every
+// field of the table with EmptyIsDefault ("off" for empty
+// EnableSourceIp/EnableRepeaterMode, GET for an empty Httpchk Method). It also trims AclWhiteList entries of surrounding spaces
 // and drops empty ones (the Terraform provider splits "a, b" on commas),
 // and returns those changes (rule acl-entry-space) so that decoders can
 // report them.
 // A SessionPersistence Mode cannot be told apart from an explicit 0 in a
-// Go value; decoders preset it (DefaultCookieMode) before decoding.
+// Go value; decoders preset it (DefaultCookieMode) before decoding, and Go
+// callers set it.
 func ApplyDefaults(l *Listeners) []Change {
 	var out []Change
 	// trim trims the entries of an AclWhiteList and drops the empty ones:
@@ -102,21 +112,54 @@ func ApplyDefaults(l *Listeners) []Change {
 		if h.AclWhiteList != nil {
 			h.AclWhiteList = trim("/HttpListeners/"+strconv.Itoa(i), h.AclWhiteList)
 		}
-		if h.Option != nil && h.Option.Httpchk != nil && h.Option.Httpchk.Method == "" {
-			h.Option.Httpchk.Method = DefaultHttpchkMethod
-		}
+		emptyDefaults(KindHTTP, reflect.ValueOf(h).Elem())
 	}
 	for i := range l.TcpListeners {
 		t := &l.TcpListeners[i]
 		if t.AclWhiteList != nil {
 			t.AclWhiteList = trim("/TcpListeners/"+strconv.Itoa(i), t.AclWhiteList)
 		}
-		if t.EnableSourceIp == "" {
-			t.EnableSourceIp = DefaultOnOff
-		}
-		if t.EnableRepeaterMode == "" {
-			t.EnableRepeaterMode = DefaultOnOff
-		}
+		emptyDefaults(KindTCP, reflect.ValueOf(t).Elem())
 	}
 	return out
+}
+
+// emptyDefaults sets the empty string fields of listener v (of kind k) that
+// the table gives an EmptyIsDefault default, following the field's pointer
+// through set objects only.
+func emptyDefaults(k Kind, v reflect.Value) {
+	for i := range table {
+		f := &table[i]
+		if !f.EmptyIsDefault || !f.In.Has(k) {
+			continue
+		}
+		if s, ok := stringAt(v, f.Pointer); ok && s.String() == "" {
+			s.SetString(f.Default)
+		}
+	}
+}
+
+// stringAt follows pointer (JSON names, no list indexes) from struct v to a
+// string field; ok is false when an object on the way is nil.
+func stringAt(v reflect.Value, pointer string) (reflect.Value, bool) {
+	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct {
+			return reflect.Value{}, false
+		}
+		v = v.FieldByNameFunc(func(n string) bool {
+			sf, _ := v.Type().FieldByName(n)
+			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			return name == tok
+		})
+		if !v.IsValid() {
+			return reflect.Value{}, false
+		}
+	}
+	return v, v.Kind() == reflect.String && v.CanSet()
 }
