@@ -102,11 +102,11 @@ func (c *checker) run(l *model.Listeners) {
 		if sp := h.SessionPersistence; sp != nil {
 			if t := sp.Timer; t != nil && t.MaxIdle > 0 && t.MaxLife > 0 && t.MaxLife <= t.MaxIdle &&
 				t.MaxIdle <= 7200 && t.MaxLife <= 7200 {
-				c.add(ptr+"/SessionPersistence/Timer/MaxLife", "cookie-timer",
+				c.add(ptr+"/SessionPersistence/Timer/MaxLife", RuleCookieTimer,
 					fmt.Sprintf("Timer MaxLife %d must be greater than MaxIdle %d when both are set (0 means not set)", t.MaxLife, t.MaxIdle))
 			}
 			if h.Scheduler == "source" {
-				c.add(ptr+"/SessionPersistence", "cookie-with-source",
+				c.add(ptr+"/SessionPersistence", RuleCookieWithSource,
 					"Scheduler source already keeps each client on one server; SessionPersistence on top changes nothing for clients that keep their address and overrides the hash for those that carry the cookie: use one of the two")
 			}
 		}
@@ -116,11 +116,11 @@ func (c *checker) run(l *model.Listeners) {
 		ptr := "/TcpListeners/" + strconv.Itoa(i)
 		c.listener(ptr, t.ListenerName, timeouts(t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit), t.BackendServer)
 		if t.EnableRepeaterMode == model.On && t.EnableSourceIp != model.On {
-			c.add(ptr+"/EnableRepeaterMode", "repeater-needs-source-ip",
+			c.add(ptr+"/EnableRepeaterMode", RuleRepeaterNeedsSourceIP,
 				`EnableRepeaterMode "on" requires EnableSourceIp "on": a relay must pass the client address on to the servers`)
 		}
 		if t.EnableRepeaterMode == model.On && len(t.AclWhiteList) > 0 {
-			c.add(ptr+"/AclWhiteList", "repeater-whitelist",
+			c.add(ptr+"/AclWhiteList", RuleRepeaterWhitelist,
 				"with EnableRepeaterMode on, HAProxy checks AclWhiteList against the relay that connects and sends the PROXY header, not against the client addresses it carries: list the relays' addresses")
 		}
 	}
@@ -137,12 +137,12 @@ func timeouts(client, clientUnit, connect, connectUnit, server, serverUnit strin
 func (c *checker) listener(ptr, name string, tos []timeout, servers []model.BackendServer) {
 	for _, t := range tos {
 		if ms, ok := timeoutMS(t.value, t.unit); ok && ms > maxTimeoutMS {
-			c.add(ptr+"/"+t.field, "timeout",
+			c.add(ptr+"/"+t.field, RuleTimeout,
 				fmt.Sprintf("%s %s%s is %d ms, above HAProxy's limit of 2147483647 ms (about 24.8 days)", t.field, t.value, t.unit, ms))
 		}
 	}
 	if len(servers) == 0 && !c.suppress[ptr+"/BackendServer"] {
-		c.add(ptr+"/BackendServer", "no-backend-servers",
+		c.add(ptr+"/BackendServer", RuleNoBackendServers,
 			fmt.Sprintf("listener %q has no BackendServer: every request to it will fail until servers are added", name))
 	}
 	seen := map[string]int{}
@@ -152,7 +152,7 @@ func (c *checker) listener(ptr, name string, tos []timeout, servers []model.Back
 		}
 		key := hostPort(s.IP, s.Port)
 		if j, ok := seen[key]; ok {
-			c.add(ptr+"/BackendServer/"+strconv.Itoa(i), "server-unique",
+			c.add(ptr+"/BackendServer/"+strconv.Itoa(i), RuleServerUnique,
 				fmt.Sprintf("BackendServer %s is listed twice in this listener (also BackendServer %d); list each IP:Port once", key, j))
 			continue
 		}
@@ -181,15 +181,15 @@ func (c *checker) crossListener(l *model.Listeners) {
 	}
 	visit := func(ptr, name string, port int) {
 		if model.IsReservedProxyName(name) {
-			c.add(ptr+"/ListenerName", "listener-name-reserved",
+			c.add(ptr+"/ListenerName", RuleListenerNameReserved,
 				fmt.Sprintf("ListenerName %q is the instance's own %q proxy (the status page), which the config keeps; choose another name", name, name))
 		} else if owner, ok := backends[name]; ok {
-			c.add(ptr+"/ListenerName", "listener-name-reserved",
+			c.add(ptr+"/ListenerName", RuleListenerNameReserved,
 				fmt.Sprintf("ListenerName %q is the name of the backend that %s compiles to; haproxy refuses two proxies with one name, so choose another name", name, owner))
 		}
 		if name != "" {
 			if first, ok := names[name]; ok {
-				c.add(ptr+"/ListenerName", "listener-name-unique",
+				c.add(ptr+"/ListenerName", RuleListenerNameUnique,
 					fmt.Sprintf("ListenerName %q is already used by %s; names must be unique across HTTP and TCP listeners", name, first))
 			} else {
 				names[name] = c.where(ptr)
@@ -197,7 +197,7 @@ func (c *checker) crossListener(l *model.Listeners) {
 		}
 		if port != 0 {
 			if first, ok := ports[port]; ok {
-				c.add(ptr+"/ListenerPort", "port-unique",
+				c.add(ptr+"/ListenerPort", RulePortUnique,
 					fmt.Sprintf("ListenerPort %d is already used by %s; each listener needs its own port", port, first))
 			} else {
 				ports[port] = c.where(ptr)
@@ -209,7 +209,7 @@ func (c *checker) crossListener(l *model.Listeners) {
 		visit(ptr, h.ListenerName, h.ListenerPort)
 		if sp := h.SessionPersistence; sp != nil && sp.Key != "" {
 			if first, ok := keys[sp.Key]; ok {
-				c.add(ptr+"/SessionPersistence/Key", "cookie-key-unique",
+				c.add(ptr+"/SessionPersistence/Key", RuleCookieKeyUnique,
 					fmt.Sprintf("SessionPersistence Key %q is already used by %s; cookie keys must be unique", sp.Key, first))
 			} else {
 				keys[sp.Key] = c.where(ptr)
@@ -230,26 +230,26 @@ func (c *checker) required(l *model.Listeners) {
 	need := func(ptr string, zero bool, what string) {
 		if !c.present(ptr, zero) {
 			c.suppress[ptr] = true
-			c.add(ptr, "required", what+" is required")
+			c.add(ptr, RuleRequired, what+" is required")
 		}
 	}
 	common := func(ptr string, name, mode string, timeouts []timeout, sched string, servers []model.BackendServer) {
 		need(ptr+"/ListenerName", name == "", "ListenerName")
-		need(ptr+"/ListenerPort", false, "ListenerPort (1-65535)")
+		need(ptr+"/ListenerPort", false, "ListenerPort ("+rangeText(listenerPortField)+")")
 		need(ptr+"/ListenerMode", mode == "", "ListenerMode")
 		need(ptr+"/MaxConn", false, "MaxConn (an integer >= 1)")
 		for _, t := range timeouts {
 			need(ptr+"/"+t.field, t.value == "", t.field+` (a positive integer string such as "5000")`)
-			need(ptr+"/"+t.field+"Unit", t.unit == "", t.field+`Unit ("ms" or "s")`)
+			need(ptr+"/"+t.field+"Unit", t.unit == "", t.field+"Unit ("+unitField.Choices(true, false)+")")
 		}
-		need(ptr+"/Scheduler", sched == "", "Scheduler (roundrobin, leastconn, static-rr or source)")
+		need(ptr+"/Scheduler", sched == "", "Scheduler ("+schedulerField.Choices(false, false)+")")
 		// BackendServer absent or null is no servers (no-backend-servers):
 		// the Go SDK (omitempty) and the Python SDK drop empty lists.
 		for i, s := range servers {
 			sp := ptr + "/BackendServer/" + strconv.Itoa(i)
 			need(sp+"/IP", s.IP == "", "BackendServer IP")
 			need(sp+"/Port", false, "BackendServer Port")
-			need(sp+"/Weight", s.Weight == "", `BackendServer Weight ("1" to "256")`)
+			need(sp+"/Weight", s.Weight == "", fmt.Sprintf("BackendServer Weight (%q to %q)", strconv.FormatInt(weightField.Min, 10), strconv.FormatInt(weightField.Max, 10)))
 			need(sp+"/MaxConn", false, "BackendServer MaxConn")
 		}
 	}
@@ -258,12 +258,12 @@ func (c *checker) required(l *model.Listeners) {
 		common(ptr, h.ListenerName, h.ListenerMode,
 			timeouts(h.ClientTimeout, h.ClientTimeoutUnit, h.ConnectTimeout, h.ConnectTimeoutUnit, h.ServerTimeout, h.ServerTimeoutUnit),
 			h.Scheduler, h.BackendServer)
-		need(ptr+"/StickySession", h.StickySession == "", `StickySession ("on" or "off")`)
+		need(ptr+"/StickySession", h.StickySession == "", "StickySession ("+onOffField("StickySession").Choices(true, false)+")")
 		if sp := h.SessionPersistence; sp != nil {
 			need(ptr+"/SessionPersistence/Key", sp.Key == "", "SessionPersistence Key")
 			if sp.Timer != nil {
-				need(ptr+"/SessionPersistence/Timer/MaxIdle", false, "Timer MaxIdle (0-7200, 0 = not set)")
-				need(ptr+"/SessionPersistence/Timer/MaxLife", false, "Timer MaxLife (0-7200, 0 = not set)")
+				need(ptr+"/SessionPersistence/Timer/MaxIdle", false, "Timer MaxIdle ("+rangeText(timerField)+", 0 = not set)")
+				need(ptr+"/SessionPersistence/Timer/MaxLife", false, "Timer MaxLife ("+rangeText(timerField)+", 0 = not set)")
 			}
 		}
 		if o := h.Option; o != nil && o.Httpchk != nil {
