@@ -9,16 +9,18 @@ import (
 
 	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/compiler"
+	"github.com/lbconf/lbconf/decompile"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxycheck"
 	"github.com/lbconf/lbconf/validate"
 )
 
 // allRules is the whole catalogue: listener-document rules, the compiler's
-// own, cfg rules, and push's haproxy -c check.
+// own, cfg rules, decompile's losses, and push's haproxy -c check.
 func allRules() []finding.Rule {
 	rules := append(validate.Rules(), compiler.Rules()...)
 	rules = append(rules, cfglint.Rules()...)
+	rules = append(rules, decompile.Rules()...)
 	return append(rules, haproxycheck.Rules()...)
 }
 
