@@ -201,9 +201,11 @@ func (p *preparer) positive(ptr string, n int) int {
 	return n
 }
 
+// port checks a listener or server port against the field table's range.
 func (p *preparer) port(ptr string, n int) string {
-	if n < 1 || n > 65535 {
-		p.bad(ptr, "port %d cannot be written to haproxy.cfg: want 1 to 65535", n)
+	f := model.MustField(model.KindBoth, model.PtrListenerPort)
+	if int64(n) < f.Min || int64(n) > f.Max {
+		p.bad(ptr, "port %d cannot be written to haproxy.cfg: want %d to %d", n, f.Min, f.Max)
 	}
 	return strconv.Itoa(n)
 }
@@ -376,11 +378,13 @@ func isHostname(s string) bool {
 	return !allBytes(labels[len(labels)-1], func(c byte) bool { return c >= '0' && c <= '9' })
 }
 
-// weight returns the weight as a canonical integer (HAProxy: 0 to 256).
+// weight returns the weight as a canonical integer (HAProxy: 0 to 256; the
+// field table's range).
 func (p *preparer) weight(ptr, v string) string {
+	f := model.MustField(model.KindBoth, "/BackendServer/*/Weight")
 	n, ok := digits(v)
-	if !ok || n > 256 {
-		p.bad(ptr, "Weight %q cannot be written to haproxy.cfg: want an integer from 1 to 256", v)
+	if !ok || n > f.Max {
+		p.bad(ptr, "Weight %q cannot be written to haproxy.cfg: want an integer from %d to %d", v, f.Min, f.Max)
 	}
 	return strconv.FormatInt(n, 10)
 }

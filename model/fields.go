@@ -26,6 +26,9 @@ const (
 // Has reports whether k includes o.
 func (k Kind) Has(o Kind) bool { return k&o != 0 }
 
+// MarshalText writes k as String does.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
 // String names the listener list(s) of k.
 func (k Kind) String() string {
 	switch k {
@@ -71,7 +74,7 @@ type Field struct {
 	// Label names the field in messages ("SessionPersistence Mode").
 	Label string `json:"label"`
 	// In is the listener kind(s) that have the field.
-	In Kind `json:"-"`
+	In Kind `json:"in"`
 	// Type is the JSON type the API documents; Accepts the other type the
 	// platform and official clients also use (reported as documented-type),
 	// "" when only Type is accepted.
@@ -84,10 +87,11 @@ type Field struct {
 	// messages list them.
 	Values []Value `json:"values,omitempty"`
 	// Min and Max bound an integer field, or the integer a string field
-	// holds (HasRange says they apply).
+	// holds (HasRange says they apply); a timeout's Max is in milliseconds,
+	// whatever its unit.
 	Min      int64 `json:"min,omitempty"`
 	Max      int64 `json:"max,omitempty"`
-	HasRange bool  `json:"-"`
+	HasRange bool  `json:"hasRange,omitempty"`
 	// Reserved lists values within the range that the platform keeps.
 	Reserved []int `json:"reserved,omitempty"`
 	// Pattern is the documented regular expression of a string field, and

@@ -103,7 +103,7 @@ var catalogue = finding.Catalogue{
 			` ("" means the default ` + strconv.Quote(onOffField("EnableSourceIp").Default) + " for the TCP switches)",
 		Why: "the API refuses other values"},
 	{Name: RuleTimeout, Severity: finding.Error, Basis: haproxyRefuses,
-		Summary: "timeouts: a positive decimal integer string, unit ms or s, at most 2147483647 ms",
+		Summary: fmt.Sprintf("timeouts: a positive decimal integer string, unit %s, at most %d ms", unitField.Choices(false, false), maxTimeoutMS),
 		Why:     "haproxy refuses larger or malformed timeouts"},
 	{Name: "maxconn", Severity: finding.Error, Basis: misbehaves,
 		Summary: "MaxConn: an integer >= 1 for a listener, >= 0 for a server (0 = no limit)",

@@ -138,7 +138,7 @@ func (c *checker) listener(ptr, name string, tos []timeout, servers []model.Back
 	for _, t := range tos {
 		if ms, ok := timeoutMS(t.value, t.unit); ok && ms > maxTimeoutMS {
 			c.add(ptr+"/"+t.field, RuleTimeout,
-				fmt.Sprintf("%s %s%s is %d ms, above HAProxy's limit of 2147483647 ms (about 24.8 days)", t.field, t.value, t.unit, ms))
+				fmt.Sprintf("%s %s%s is %d ms, above HAProxy's limit of %d ms (about 24.8 days)", t.field, t.value, t.unit, ms, maxTimeoutMS))
 		}
 	}
 	if len(servers) == 0 && !c.suppress[ptr+"/BackendServer"] {

@@ -27,8 +27,9 @@ var (
 // GlobalMaxConn is the documented config's global maxconn.
 const globalMaxConn = 150000
 
-// maxTimeoutMS is HAProxy's largest timeout.
-const maxTimeoutMS = 2147483647
+// maxTimeoutMS is HAProxy's largest timeout: the field table's Max of the
+// timeouts, which is in milliseconds.
+var maxTimeoutMS = model.MustField(model.KindBoth, "/ClientTimeout").Max
 
 func isListenerName(s string) bool { return len(s) <= 50 && listenerNameRe.MatchString(s) }
 
