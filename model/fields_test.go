@@ -173,3 +173,15 @@ func TestChoicesAndMeaning(t *testing.T) {
 		t.Error("TCP listeners have no SessionPersistence")
 	}
 }
+
+func TestListenerFieldOwner(t *testing.T) {
+	for key, want := range map[string]string{
+		"EnableSourceIp": "TcpListeners", "EnableRepeaterMode": "TcpListeners", "StickySession": "HttpListeners",
+		"CertificateIds": "HttpListeners", "SessionPersistence": "HttpListeners", "Option": "HttpListeners",
+		"ListenerMode": "", "Scheduler": "", "Nope": "",
+	} {
+		if got, _ := listenerFieldOwner(key); got != want {
+			t.Errorf("listenerFieldOwner(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
