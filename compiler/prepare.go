@@ -164,7 +164,7 @@ func (p *preparer) timeout(ptr, which, v, unit string) string {
 	f := model.MustField(model.KindBoth, model.PtrTimeoutUnit)
 	u, ok := f.ToHAProxy(unit)
 	if !ok {
-		p.bad(ptr+"/"+which+"TimeoutUnit", "%sTimeoutUnit %q cannot be written to haproxy.cfg: want %s", which, unit, f.Choices(true, false))
+		p.bad(ptr+"/"+which+"TimeoutUnit", "%sTimeoutUnit %q cannot be written to haproxy.cfg: want %s", which, unit, f.Choices(false))
 	}
 	return strconv.FormatInt(n, 10) + u
 }
@@ -175,7 +175,7 @@ func (p *preparer) scheduler(ptr, v string) string {
 	if b, ok := f.ToHAProxy(v); ok {
 		return b
 	}
-	p.bad(ptr, "Scheduler %q cannot be written to haproxy.cfg: want %s", v, f.Choices(false, false))
+	p.bad(ptr, "Scheduler %q cannot be written to haproxy.cfg: want %s", v, f.Choices(false))
 	return ""
 }
 
@@ -190,7 +190,7 @@ func (p *preparer) onOff(ptr string, k model.Kind, field, v string) string {
 	if w, ok := f.ToHAProxy(v); ok {
 		return w
 	}
-	p.bad(ptr, "%q cannot be written to haproxy.cfg: want %s", v, f.Choices(true, false))
+	p.bad(ptr, "%q cannot be written to haproxy.cfg: want %s", v, f.Choices(false))
 	return ""
 }
 
@@ -272,7 +272,7 @@ func (p *preparer) cookie(ptr string, sp *model.SessionPersistence) string {
 	if w, ok := mode.ToHAProxy(strconv.Itoa(sp.Mode)); ok {
 		b.WriteString(" " + w)
 	} else {
-		p.bad(ptr+"/Mode", "cookie Mode %d cannot be written to haproxy.cfg: want %s", sp.Mode, mode.Choices(false, true))
+		p.bad(ptr+"/Mode", "cookie Mode %d cannot be written to haproxy.cfg: want %s", sp.Mode, mode.Choices(true))
 	}
 	if t := sp.Timer; t != nil {
 		if t.MaxIdle < 0 {
@@ -303,7 +303,7 @@ func (p *preparer) httpchk(ptr string, o *model.Option) string {
 	if w, ok := f.ToHAProxy(method); ok {
 		method = w
 	} else {
-		p.bad(ptr+"/Method", "Httpchk Method %q cannot be written to haproxy.cfg: want %s", method, f.Choices(false, false))
+		p.bad(ptr+"/Method", "Httpchk Method %q cannot be written to haproxy.cfg: want %s", method, f.Choices(false))
 	}
 	uri := o.Httpchk.Uri
 	if !strings.HasPrefix(uri, "/") || !allBytes(uri, wordByte) {

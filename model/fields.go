@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -84,8 +85,10 @@ type Field struct {
 	// tables) when their parent is present.
 	Required bool `json:"required,omitempty"`
 	// Values lists the allowed values of an enumerated field, in the order
-	// messages list them.
+	// messages list them; Quote says messages quote them (`"on" or "off"`,
+	// where a bare on would not read as a value).
 	Values []Value `json:"values,omitempty"`
+	Quote  bool    `json:"-"`
 	// Min and Max bound an integer field, or the integer a string field
 	// holds (HasRange says they apply); a timeout's Max is in milliseconds,
 	// whatever its unit.
@@ -107,6 +110,11 @@ type Field struct {
 	Rules []string `json:"rules,omitempty"`
 	// Explain is the short explanation of the field used in messages.
 	Explain string `json:"explain"`
+	// Hint says briefly what is allowed, for messages such as the required
+	// rule's ("Scheduler (roundrobin, ...) is required"); "" for none. In
+	// the table it may say {values}, {range}, {min} and {max}, which are
+	// filled in from the entry.
+	Hint string `json:"hint,omitempty"`
 	// HAProxy is the directive of haproxy.cfg the field reaches ("" when it
 	// reaches none).
 	HAProxy string `json:"haproxy,omitempty"`
@@ -129,6 +137,7 @@ const (
 // Shared value lists.
 var (
 	onOffValues = func(on string) []Value { return []Value{{Doc: On, HAProxy: on}, {Doc: Off}} }
+	valuesHint  = "{values}"
 	unitValues  = []Value{{Doc: "ms", Meaning: "milliseconds", HAProxy: "ms"}, {Doc: "s", Meaning: "seconds", HAProxy: "s"}}
 )
 
@@ -136,9 +145,9 @@ var (
 func timeoutFields(which, explain, haproxy string) []Field {
 	return []Field{
 		{Pointer: "/" + which + "Timeout", In: KindBoth, Type: TypeString, Accepts: TypeInteger, Required: true,
-			Min: 1, Max: 2147483647, HasRange: true, Pattern: `^[1-9][0-9]*$`,
+			Min: 1, Max: 2147483647, HasRange: true, Pattern: `^[1-9][0-9]*$`, Hint: `a positive integer string such as "5000"`,
 			Rules: []string{"required", "timeout", "documented-type"}, Explain: explain, HAProxy: haproxy},
-		{Pointer: "/" + which + "TimeoutUnit", In: KindBoth, Type: TypeString, Required: true, Values: unitValues,
+		{Pointer: "/" + which + "TimeoutUnit", In: KindBoth, Type: TypeString, Required: true, Values: unitValues, Quote: true, Hint: valuesHint,
 			Rules: []string{"required", "timeout"}, Explain: "the unit of " + which + "Timeout", HAProxy: haproxy},
 	}
 }
@@ -152,17 +161,18 @@ var table = func() []Field {
 			Rules:   []string{"required", "listener-name", "listener-name-doc", "listener-name-reserved", "listener-name-unique"},
 			Explain: "the proxy name in haproxy.cfg", HAProxy: "frontend/listen NAME"},
 		{Pointer: PtrListenerPort, In: KindBoth, Type: TypeInteger, Accepts: TypeString, Required: true,
-			Min: 1, Max: 65535, HasRange: true, Reserved: []int{22, 1080, 9100, 9101},
+			Min: 1, Max: 65535, HasRange: true, Reserved: []int{22, 1080, 9100, 9101}, Hint: "{range}",
 			Rules:   []string{"required", "listener-port", "reserved-port", "stats-port", "port-unique", "documented-type"},
 			Explain: "the port the listener binds", HAProxy: "bind"},
 		{Pointer: PtrListenerMode, In: KindHTTP, Type: TypeString, Required: true,
-			Values: []Value{{Doc: ModeHTTP, HAProxy: "http"}}, Rules: []string{"required", "listener-mode"},
+			Values: []Value{{Doc: ModeHTTP, HAProxy: "http"}}, Quote: true, Rules: []string{"required", "listener-mode"},
 			Explain: "the listener's protocol", HAProxy: "mode"},
 		{Pointer: PtrListenerMode, In: KindTCP, Type: TypeString, Required: true,
-			Values: []Value{{Doc: ModeTCP, HAProxy: "tcp"}}, Rules: []string{"required", "listener-mode"},
+			Values: []Value{{Doc: ModeTCP, HAProxy: "tcp"}}, Quote: true, Rules: []string{"required", "listener-mode"},
 			Explain: "the listener's protocol", HAProxy: "mode"},
 		{Pointer: "/MaxConn", In: KindBoth, Type: TypeInteger, Accepts: TypeString, Required: true,
-			Min: 1, Max: 1 << 31, HasRange: true, Rules: []string{"required", "maxconn", "maxconn-over-global", "documented-type"},
+			Min: 1, Max: 1 << 31, HasRange: true, Hint: "an integer >= {min}",
+			Rules:   []string{"required", "maxconn", "maxconn-over-global", "documented-type"},
 			Explain: "the most concurrent connections the listener accepts", HAProxy: "maxconn"},
 	}
 	fs = append(fs, timeoutFields("Client", "how long a client may stay silent", "timeout client")...)
@@ -176,10 +186,10 @@ var table = func() []Field {
 				{Doc: "static-rr", Meaning: "each server in turn, weights fixed", HAProxy: "static-rr"},
 				{Doc: "source", Meaning: "a hash of the client address", HAProxy: "source"},
 			},
-			Rules: []string{"required", "scheduler", "cookie-with-source"}, Explain: "how requests are spread over the servers", HAProxy: "balance"},
+			Hint: valuesHint, Rules: []string{"required", "scheduler", "cookie-with-source"}, Explain: "how requests are spread over the servers", HAProxy: "balance"},
 		{Pointer: PtrStickySession, In: KindHTTP, Type: TypeString, Required: true,
-			Values: onOffValues("http-response add-header Connection keep-alive"),
-			Rules:  []string{"required", "on-off"}, Explain: "keep client connections alive", HAProxy: "http-response"},
+			Values: onOffValues("http-response add-header Connection keep-alive"), Quote: true, Hint: valuesHint,
+			Rules: []string{"required", "on-off"}, Explain: "keep client connections alive", HAProxy: "http-response"},
 		{Pointer: "/AclWhiteList", In: KindBoth, Type: TypeArray, Rules: []string{"repeater-whitelist"},
 			Explain: "the client addresses allowed to connect (none: everyone)", HAProxy: "acl NAME_whitelist src"},
 		{Pointer: "/AclWhiteList/*", In: KindBoth, Type: TypeString,
@@ -196,7 +206,7 @@ var table = func() []Field {
 		{Pointer: "/BackendServer/*/Port", In: KindBoth, Type: TypeInteger, Accepts: TypeString, Required: true,
 			Min: 1, Max: 65535, HasRange: true, Rules: []string{"required", "server-port", "documented-type"}, Explain: "the server's port", HAProxy: "server"},
 		{Pointer: "/BackendServer/*/Weight", In: KindBoth, Type: TypeString, Accepts: TypeInteger, Required: true,
-			Min: 1, Max: 256, HasRange: true, Pattern: `^[1-9][0-9]*$`,
+			Min: 1, Max: 256, HasRange: true, Pattern: `^[1-9][0-9]*$`, Hint: `"{min}" to "{max}"`,
 			Rules: []string{"required", "server-weight", "documented-type"}, Explain: "the server's share of the load", HAProxy: "server ... weight"},
 		{Pointer: "/BackendServer/*/MaxConn", In: KindBoth, Type: TypeInteger, Accepts: TypeString, Required: true,
 			Min: 0, Max: 1 << 31, HasRange: true, Rules: []string{"required", "maxconn", "server-maxconn-zero", "documented-type"},
@@ -215,10 +225,10 @@ var table = func() []Field {
 			Explain: "how the cookie is inserted (indirect: the backend never sees it)", HAProxy: "cookie KEY"},
 		{Pointer: "/SessionPersistence/Timer", In: KindHTTP, Type: TypeObject, Explain: "bounds on cookie persistence"},
 		{Pointer: "/SessionPersistence/Timer/MaxIdle", In: KindHTTP, Type: TypeInteger, Accepts: TypeString, Required: true,
-			Min: 0, Max: 7200, HasRange: true, Rules: []string{"required", "cookie-timer", "documented-type"},
+			Min: 0, Max: 7200, HasRange: true, Hint: "{range}, 0 = not set", Rules: []string{"required", "cookie-timer", "documented-type"},
 			Explain: "seconds a cookie may stay unused (0: not set)", HAProxy: "cookie ... maxidle"},
 		{Pointer: "/SessionPersistence/Timer/MaxLife", In: KindHTTP, Type: TypeInteger, Accepts: TypeString, Required: true,
-			Min: 0, Max: 7200, HasRange: true, Rules: []string{"required", "cookie-timer", "documented-type"},
+			Min: 0, Max: 7200, HasRange: true, Hint: "{range}, 0 = not set", Rules: []string{"required", "cookie-timer", "documented-type"},
 			Explain: "seconds a cookie lives at most (0: not set)", HAProxy: "cookie ... maxlife"},
 		{Pointer: "/Option", In: KindHTTP, Type: TypeObject, Explain: "advanced options"},
 		{Pointer: "/Option/Httpchk", In: KindHTTP, Type: TypeObject, Explain: "the HTTP health check", HAProxy: "option httpchk"},
@@ -228,10 +238,10 @@ var table = func() []Field {
 			Explain: "the health check's HTTP method", HAProxy: "option httpchk"},
 		{Pointer: "/Option/Httpchk/Uri", In: KindHTTP, Type: TypeString, Required: true,
 			Rules: []string{"required", "httpchk-uri"}, Explain: "the health check's path", HAProxy: "option httpchk"},
-		{Pointer: PtrEnableSourceIp, In: KindTCP, Type: TypeString, Values: onOffValues("send-proxy"),
+		{Pointer: PtrEnableSourceIp, In: KindTCP, Type: TypeString, Values: onOffValues("send-proxy"), Quote: true,
 			Default: Off, EmptyIsDefault: true, Rules: []string{"on-off", "repeater-needs-source-ip"},
 			Explain: "send the PROXY protocol header to the servers", HAProxy: "server"},
-		{Pointer: PtrEnableRepeaterMode, In: KindTCP, Type: TypeString, Values: onOffValues("accept-proxy"),
+		{Pointer: PtrEnableRepeaterMode, In: KindTCP, Type: TypeString, Values: onOffValues("accept-proxy"), Quote: true,
 			Default: Off, EmptyIsDefault: true, Rules: []string{"on-off", "repeater-needs-source-ip", "repeater-whitelist"},
 			Explain: "accept a PROXY protocol header from clients (relays)", HAProxy: "bind"},
 	}...)
@@ -239,6 +249,8 @@ var table = func() []Field {
 		f := &fs[i]
 		f.Name = f.Pointer[strings.LastIndexByte(f.Pointer, '/')+1:]
 		f.Label = label(f.Pointer)
+		f.Hint = strings.NewReplacer("{values}", f.Choices(false), "{range}", f.RangeText(),
+			"{min}", strconv.FormatInt(f.Min, 10), "{max}", strconv.FormatInt(f.Max, 10)).Replace(f.Hint)
 	}
 	return fs
 }()
@@ -345,15 +357,18 @@ func (f Field) Meaning(doc string) string {
 	return doc
 }
 
+// RangeText writes the field's range for messages: "1-65535".
+func (f Field) RangeText() string { return fmt.Sprintf("%d-%d", f.Min, f.Max) }
+
 // Choices lists an enumerated field's values for messages, the last after
-// "or": `roundrobin, leastconn, static-rr or source`. quote quotes each
-// value; meanings adds each value's meaning and marks the default:
-// `0 (insert), 1 (insert nocache, the default) or 2 (...)`.
-func (f Field) Choices(quote, meanings bool) string {
+// "or": `roundrobin, leastconn, static-rr or source`, quoted when the table
+// says so (`"on" or "off"`). meanings adds each value's meaning and marks
+// the default: `0 (insert), 1 (insert nocache, the default) or 2 (...)`.
+func (f Field) Choices(meanings bool) string {
 	words := make([]string, len(f.Values))
 	for i, v := range f.Values {
 		w := v.Doc
-		if quote {
+		if f.Quote {
 			w = strconv.Quote(w)
 		}
 		if meanings {

@@ -13,7 +13,7 @@ import (
 func ExampleFieldOf() {
 	mode, _ := model.FieldOf(model.KindHTTP, model.PtrCookieMode)
 	fmt.Println(mode.Label, "default", mode.Default)
-	fmt.Println("allowed:", mode.Choices(false, true))
+	fmt.Println("allowed:", mode.Choices(true))
 	cfg, _ := mode.ToHAProxy("2")
 	back, _ := mode.FromHAProxy("insert  nocache")
 	fmt.Printf("2 -> cookie KEY %s; `insert nocache` -> %s\n", cfg, mode.Meaning(back))
@@ -32,5 +32,5 @@ func ExampleFields() {
 		}
 	}
 	// Output:
-	// {"pointer":"/Scheduler","name":"Scheduler","label":"Scheduler","in":"HttpListeners and TcpListeners","type":"string","required":true,"values":[{"value":"roundrobin","meaning":"each server in turn, by weight","haproxy":"roundrobin"},{"value":"leastconn","meaning":"the server with the fewest connections","haproxy":"leastconn"},{"value":"static-rr","meaning":"each server in turn, weights fixed","haproxy":"static-rr"},{"value":"source","meaning":"a hash of the client address","haproxy":"source"}],"rules":["required","scheduler","cookie-with-source"],"explain":"how requests are spread over the servers","haproxy":"balance"}
+	// {"pointer":"/Scheduler","name":"Scheduler","label":"Scheduler","in":"HttpListeners and TcpListeners","type":"string","required":true,"values":[{"value":"roundrobin","meaning":"each server in turn, by weight","haproxy":"roundrobin"},{"value":"leastconn","meaning":"the server with the fewest connections","haproxy":"leastconn"},{"value":"static-rr","meaning":"each server in turn, weights fixed","haproxy":"static-rr"},{"value":"source","meaning":"a hash of the client address","haproxy":"source"}],"rules":["required","scheduler","cookie-with-source"],"explain":"how requests are spread over the servers","hint":"roundrobin, leastconn, static-rr or source","haproxy":"balance"}
 }

@@ -154,13 +154,13 @@ func TestMappingIsItsOwnInverse(t *testing.T) {
 
 func TestChoicesAndMeaning(t *testing.T) {
 	mode := MustField(KindHTTP, PtrCookieMode)
-	if got, want := mode.Choices(false, true), "0 (insert), 1 (insert nocache, the default) or 2 (insert indirect nocache)"; got != want {
+	if got, want := mode.Choices(true), "0 (insert), 1 (insert nocache, the default) or 2 (insert indirect nocache)"; got != want {
 		t.Errorf("Choices = %q, want %q", got, want)
 	}
 	if got := mode.Meaning("2"); got != "2 (insert indirect nocache)" {
 		t.Errorf("Meaning = %q", got)
 	}
-	if got := MustField(KindTCP, PtrEnableSourceIp).Choices(true, false); got != `"on" or "off"` {
+	if got := MustField(KindTCP, PtrEnableSourceIp).Choices(false); got != `"on" or "off"` {
 		t.Errorf("on/off Choices = %q", got)
 	}
 	if got := ReservedPortsText(); got != "22, 1080, 9100 and 9101" {

@@ -53,9 +53,6 @@ func onOffField(label string) model.Field {
 // inRange reports whether n is within f's range.
 func inRange(f model.Field, n int64) bool { return n >= f.Min && n <= f.Max }
 
-// rangeText writes f's range for messages: "1-65535".
-func rangeText(f model.Field) string { return fmt.Sprintf("%d-%d", f.Min, f.Max) }
-
 var fieldRules = map[string]fieldRule{
 	"listener-name": {
 		ok: func(fl validator.FieldLevel) bool { return isListenerName(fl.Field().String()) },
@@ -72,7 +69,7 @@ var fieldRules = map[string]fieldRule{
 	"listener-port": {
 		ok: func(fl validator.FieldLevel) bool { return inRange(listenerPortField, fl.Field().Int()) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("ListenerPort %v is out of range: use %s", v, rangeText(listenerPortField))
+			return fmt.Sprintf("ListenerPort %v is out of range: use %s", v, listenerPortField.RangeText())
 		},
 	},
 	"reserved-port": {
@@ -91,13 +88,13 @@ var fieldRules = map[string]fieldRule{
 		ok: func(fl validator.FieldLevel) bool { return listenerModes[fl.Param()].Allows(fl.Field().String()) },
 		message: func(_ string, v any, p string) string {
 			f := listenerModes[p]
-			return fmt.Sprintf("ListenerMode %q is not allowed in %s: use %s", v, f.In, f.Choices(true, false))
+			return fmt.Sprintf("ListenerMode %q is not allowed in %s: use %s", v, f.In, f.Choices(false))
 		},
 	},
 	"scheduler": {
 		ok: func(fl validator.FieldLevel) bool { return schedulerField.Allows(fl.Field().String()) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("Scheduler %q is not allowed: use %s", v, schedulerField.Choices(false, false))
+			return fmt.Sprintf("Scheduler %q is not allowed: use %s", v, schedulerField.Choices(false))
 		},
 	},
 	"on-off": {
@@ -105,7 +102,7 @@ var fieldRules = map[string]fieldRule{
 			return onOffField(fl.StructFieldName()).Allows(fl.Field().String())
 		},
 		message: func(label string, v any, _ string) string {
-			return fmt.Sprintf("%s %q is not allowed: use %s", label, v, onOffField(label).Choices(true, false))
+			return fmt.Sprintf("%s %q is not allowed: use %s", label, v, onOffField(label).Choices(false))
 		},
 	},
 	"timeout": {
@@ -121,7 +118,7 @@ var fieldRules = map[string]fieldRule{
 		rule: "timeout",
 		ok:   func(fl validator.FieldLevel) bool { return unitField.Allows(fl.Field().String()) },
 		message: func(label string, v any, _ string) string {
-			return fmt.Sprintf("%s %q is not allowed: use %s", label, v, unitField.Choices(true, false))
+			return fmt.Sprintf("%s %q is not allowed: use %s", label, v, unitField.Choices(false))
 		},
 	},
 	"maxconn": {
@@ -184,7 +181,7 @@ var fieldRules = map[string]fieldRule{
 	"server-port": {
 		ok: func(fl validator.FieldLevel) bool { return inRange(serverPortField, fl.Field().Int()) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("BackendServer Port %v is out of range: use %s", v, rangeText(serverPortField))
+			return fmt.Sprintf("BackendServer Port %v is out of range: use %s", v, serverPortField.RangeText())
 		},
 	},
 	"server-weight": {
@@ -204,19 +201,19 @@ var fieldRules = map[string]fieldRule{
 			return cookieModeField.Allows(strconv.FormatInt(fl.Field().Int(), 10))
 		},
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("SessionPersistence Mode %v is not allowed: use %s", v, cookieModeField.Choices(false, true))
+			return fmt.Sprintf("SessionPersistence Mode %v is not allowed: use %s", v, cookieModeField.Choices(true))
 		},
 	},
 	"cookie-timer": {
 		ok: func(fl validator.FieldLevel) bool { return inRange(timerField, fl.Field().Int()) },
 		message: func(label string, v any, _ string) string {
-			return fmt.Sprintf("Timer %s %v is out of range: use %s seconds (0 means not set)", label, v, rangeText(timerField))
+			return fmt.Sprintf("Timer %s %v is out of range: use %s seconds (0 means not set)", label, v, timerField.RangeText())
 		},
 	},
 	"httpchk-method": {
 		ok: func(fl validator.FieldLevel) bool { return httpchkField.Allows(fl.Field().String()) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("Httpchk Method %q is not allowed: use %s", v, httpchkField.Choices(false, false))
+			return fmt.Sprintf("Httpchk Method %q is not allowed: use %s", v, httpchkField.Choices(false))
 		},
 	},
 	"httpchk-uri": {

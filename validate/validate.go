@@ -12,7 +12,9 @@ package validate
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/model"
@@ -221,59 +223,72 @@ func (c *checker) crossListener(l *model.Listeners) {
 	}
 }
 
-// required reports documented required fields that are missing, and marks
-// them so that their zero values are not reported again.
+// required reports the fields the field table marks Required that are
+// missing (in a present parent object or list element), and marks them so
+// that their zero values are not reported again. The message names the
+// field and the table's hint: "Scheduler (roundrobin, ...) is required".
 func (c *checker) required(l *model.Listeners) {
 	if c.suppress == nil {
 		c.suppress = map[string]bool{}
 	}
-	need := func(ptr string, zero bool, what string) {
-		if !c.present(ptr, zero) {
+	for i := range l.HttpListeners {
+		c.requiredIn(model.KindHTTP, "/HttpListeners/"+strconv.Itoa(i), reflect.ValueOf(&l.HttpListeners[i]).Elem())
+	}
+	for i := range l.TcpListeners {
+		c.requiredIn(model.KindTCP, "/TcpListeners/"+strconv.Itoa(i), reflect.ValueOf(&l.TcpListeners[i]).Elem())
+	}
+}
+
+// requiredFields are the table's required fields of each listener kind.
+var requiredFields = func() map[model.Kind][]model.Field {
+	out := map[model.Kind][]model.Field{}
+	for _, f := range model.Fields() {
+		for _, k := range []model.Kind{model.KindHTTP, model.KindTCP} {
+			if f.Required && f.In.Has(k) {
+				out[k] = append(out[k], f)
+			}
+		}
+	}
+	return out
+}()
+
+func (c *checker) requiredIn(k model.Kind, ptr string, v reflect.Value) {
+	for _, f := range requiredFields[k] {
+		what := f.Label
+		if f.Hint != "" {
+			what += " (" + f.Hint + ")"
+		}
+		c.need(ptr, v, strings.Split(strings.TrimPrefix(f.Pointer, "/"), "/"), what)
+	}
+}
+
+// need follows the pointer tokens toks from v (at ptr) and reports the
+// field they end at when it is missing. A nil object on the way means the
+// parent is absent: nothing is required of it. Without a document a string
+// is missing when empty; other values always count as set.
+func (c *checker) need(ptr string, v reflect.Value, toks []string, what string) {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	switch {
+	case len(toks) == 0:
+		if !c.present(ptr, v.Kind() == reflect.String && v.String() == "") {
 			c.suppress[ptr] = true
 			c.add(ptr, RuleRequired, what+" is required")
 		}
-	}
-	common := func(ptr string, name, mode string, timeouts []timeout, sched string, servers []model.BackendServer) {
-		need(ptr+"/ListenerName", name == "", "ListenerName")
-		need(ptr+"/ListenerPort", false, "ListenerPort ("+rangeText(listenerPortField)+")")
-		need(ptr+"/ListenerMode", mode == "", "ListenerMode")
-		need(ptr+"/MaxConn", false, "MaxConn (an integer >= 1)")
-		for _, t := range timeouts {
-			need(ptr+"/"+t.field, t.value == "", t.field+` (a positive integer string such as "5000")`)
-			need(ptr+"/"+t.field+"Unit", t.unit == "", t.field+"Unit ("+unitField.Choices(true, false)+")")
+	case toks[0] == "*":
+		for i := 0; i < v.Len(); i++ {
+			c.need(ptr+"/"+strconv.Itoa(i), v.Index(i), toks[1:], what)
 		}
-		need(ptr+"/Scheduler", sched == "", "Scheduler ("+schedulerField.Choices(false, false)+")")
-		// BackendServer absent or null is no servers (no-backend-servers):
-		// the Go SDK (omitempty) and the Python SDK drop empty lists.
-		for i, s := range servers {
-			sp := ptr + "/BackendServer/" + strconv.Itoa(i)
-			need(sp+"/IP", s.IP == "", "BackendServer IP")
-			need(sp+"/Port", false, "BackendServer Port")
-			need(sp+"/Weight", s.Weight == "", fmt.Sprintf("BackendServer Weight (%q to %q)", strconv.FormatInt(weightField.Min, 10), strconv.FormatInt(weightField.Max, 10)))
-			need(sp+"/MaxConn", false, "BackendServer MaxConn")
-		}
-	}
-	for i, h := range l.HttpListeners {
-		ptr := "/HttpListeners/" + strconv.Itoa(i)
-		common(ptr, h.ListenerName, h.ListenerMode,
-			timeouts(h.ClientTimeout, h.ClientTimeoutUnit, h.ConnectTimeout, h.ConnectTimeoutUnit, h.ServerTimeout, h.ServerTimeoutUnit),
-			h.Scheduler, h.BackendServer)
-		need(ptr+"/StickySession", h.StickySession == "", "StickySession ("+onOffField("StickySession").Choices(true, false)+")")
-		if sp := h.SessionPersistence; sp != nil {
-			need(ptr+"/SessionPersistence/Key", sp.Key == "", "SessionPersistence Key")
-			if sp.Timer != nil {
-				need(ptr+"/SessionPersistence/Timer/MaxIdle", false, "Timer MaxIdle ("+rangeText(timerField)+", 0 = not set)")
-				need(ptr+"/SessionPersistence/Timer/MaxLife", false, "Timer MaxLife ("+rangeText(timerField)+", 0 = not set)")
+	default:
+		for i := 0; i < v.NumField(); i++ {
+			if name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ","); name == toks[0] {
+				c.need(ptr+"/"+toks[0], v.Field(i), toks[1:], what)
+				return
 			}
 		}
-		if o := h.Option; o != nil && o.Httpchk != nil {
-			need(ptr+"/Option/Httpchk/Uri", o.Httpchk.Uri == "", "Httpchk Uri")
-		}
-	}
-	for i, t := range l.TcpListeners {
-		ptr := "/TcpListeners/" + strconv.Itoa(i)
-		common(ptr, t.ListenerName, t.ListenerMode,
-			timeouts(t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit),
-			t.Scheduler, t.BackendServer)
 	}
 }
