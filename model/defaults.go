@@ -124,42 +124,73 @@ func ApplyDefaults(l *Listeners) []Change {
 	return out
 }
 
+// emptyDefault is a field of the table with an EmptyIsDefault default and
+// the struct field indexes that lead to it from its listener.
+type emptyDefault struct {
+	path  [][]int // one index per pointer token
+	value string
+}
+
+// emptyDefaultsOf are the EmptyIsDefault fields of each listener kind,
+// resolved against the model's types once. Fields under a list ("*") have
+// none.
+var emptyDefaultsOf = func() map[Kind][]emptyDefault {
+	roots := map[Kind]reflect.Type{KindHTTP: reflect.TypeOf(HttpListener{}), KindTCP: reflect.TypeOf(TcpListener{})}
+	out := map[Kind][]emptyDefault{}
+	for _, f := range table {
+		for k, t := range roots {
+			if !f.EmptyIsDefault || !f.In.Has(k) {
+				continue
+			}
+			d := emptyDefault{value: f.Default}
+			for _, tok := range strings.Split(strings.TrimPrefix(f.Pointer, "/"), "/") {
+				for t.Kind() == reflect.Pointer {
+					t = t.Elem()
+				}
+				sf, ok := jsonField(t, tok)
+				if !ok {
+					panic("model: table pointer " + f.Pointer + " does not lead through " + t.String()) // caught by TestFieldTable
+				}
+				d.path = append(d.path, sf.Index)
+				t = sf.Type
+			}
+			out[k] = append(out[k], d)
+		}
+	}
+	return out
+}()
+
+// jsonField finds the field of struct type t whose JSON name is name.
+func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
+	if t.Kind() != reflect.Struct {
+		return reflect.StructField{}, false
+	}
+	for i := 0; i < t.NumField(); i++ {
+		if n, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); n == name {
+			return t.Field(i), true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
 // emptyDefaults sets the empty string fields of listener v (of kind k) that
 // the table gives an EmptyIsDefault default, following the field's pointer
 // through set objects only.
 func emptyDefaults(k Kind, v reflect.Value) {
-	for i := range table {
-		f := &table[i]
-		if !f.EmptyIsDefault || !f.In.Has(k) {
-			continue
-		}
-		if s, ok := stringAt(v, f.Pointer); ok && s.String() == "" {
-			s.SetString(f.Default)
-		}
-	}
-}
-
-// stringAt follows pointer (JSON names, no list indexes) from struct v to a
-// string field; ok is false when an object on the way is nil.
-func stringAt(v reflect.Value, pointer string) (reflect.Value, bool) {
-	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		for v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				return reflect.Value{}, false
+next:
+	for _, d := range emptyDefaultsOf[k] {
+		s := v
+		for _, idx := range d.path {
+			for s.Kind() == reflect.Pointer {
+				if s.IsNil() {
+					continue next
+				}
+				s = s.Elem()
 			}
-			v = v.Elem()
+			s = s.FieldByIndex(idx)
 		}
-		if v.Kind() != reflect.Struct {
-			return reflect.Value{}, false
-		}
-		v = v.FieldByNameFunc(func(n string) bool {
-			sf, _ := v.Type().FieldByName(n)
-			name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			return name == tok
-		})
-		if !v.IsValid() {
-			return reflect.Value{}, false
+		if s.Kind() == reflect.String && s.String() == "" {
+			s.SetString(d.value)
 		}
 	}
-	return v, v.Kind() == reflect.String && v.CanSet()
 }

@@ -44,11 +44,15 @@ var (
 	}
 )
 
-// onOffField returns the facts of the on/off switch named label.
-func onOffField(label string) model.Field {
-	f, _ := model.FieldOf(model.KindBoth, "/"+label)
-	return f
+// onOffFields are the on/off switches, by name.
+var onOffFields = map[string]model.Field{
+	"StickySession":      model.MustField(model.KindHTTP, model.PtrStickySession),
+	"EnableSourceIp":     model.MustField(model.KindTCP, model.PtrEnableSourceIp),
+	"EnableRepeaterMode": model.MustField(model.KindTCP, model.PtrEnableRepeaterMode),
 }
+
+// onOffField returns the facts of the on/off switch named label.
+func onOffField(label string) model.Field { return onOffFields[label] }
 
 // inRange reports whether n is within f's range.
 func inRange(f model.Field, n int64) bool { return n >= f.Min && n <= f.Max }

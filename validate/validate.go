@@ -239,14 +239,53 @@ func (c *checker) required(l *model.Listeners) {
 	}
 }
 
-// requiredFields are the table's required fields of each listener kind.
-var requiredFields = func() map[model.Kind][]model.Field {
-	out := map[model.Kind][]model.Field{}
+// requiredField is a required field of the table with the way to it from
+// its listener: one step per pointer token.
+type requiredField struct {
+	what  string // "Scheduler (roundrobin, ...)"
+	steps []step
+}
+
+// step is one pointer token: a struct field (its index and JSON name) or
+// every element of a list ("*").
+type step struct {
+	every bool
+	index int
+	name  string
+}
+
+// requiredFields are the table's required fields of each listener kind,
+// resolved against the model's types once.
+var requiredFields = func() map[model.Kind][]requiredField {
+	roots := map[model.Kind]reflect.Type{model.KindHTTP: reflect.TypeOf(model.HttpListener{}), model.KindTCP: reflect.TypeOf(model.TcpListener{})}
+	out := map[model.Kind][]requiredField{}
 	for _, f := range model.Fields() {
-		for _, k := range []model.Kind{model.KindHTTP, model.KindTCP} {
-			if f.Required && f.In.Has(k) {
-				out[k] = append(out[k], f)
+		for k, t := range roots {
+			if !f.Required || !f.In.Has(k) {
+				continue
 			}
+			rf := requiredField{what: f.Label}
+			if f.Hint != "" {
+				rf.what += " (" + f.Hint + ")"
+			}
+			for _, tok := range strings.Split(strings.TrimPrefix(f.Pointer, "/"), "/") {
+				for t.Kind() == reflect.Pointer {
+					t = t.Elem()
+				}
+				if tok == "*" {
+					rf.steps = append(rf.steps, step{every: true})
+					t = t.Elem()
+					continue
+				}
+				for i := 0; i < t.NumField(); i++ {
+					if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name == tok {
+						rf.steps = append(rf.steps, step{index: i, name: tok})
+						t = t.Field(i).Type
+						break
+					}
+				}
+			}
+			out[k] = append(out[k], rf)
 		}
 	}
 	return out
@@ -254,19 +293,15 @@ var requiredFields = func() map[model.Kind][]model.Field {
 
 func (c *checker) requiredIn(k model.Kind, ptr string, v reflect.Value) {
 	for _, f := range requiredFields[k] {
-		what := f.Label
-		if f.Hint != "" {
-			what += " (" + f.Hint + ")"
-		}
-		c.need(ptr, v, strings.Split(strings.TrimPrefix(f.Pointer, "/"), "/"), what)
+		c.need(ptr, v, f.steps, f.what)
 	}
 }
 
-// need follows the pointer tokens toks from v (at ptr) and reports the
-// field they end at when it is missing. A nil object on the way means the
-// parent is absent: nothing is required of it. Without a document a string
-// is missing when empty; other values always count as set.
-func (c *checker) need(ptr string, v reflect.Value, toks []string, what string) {
+// need follows steps from v (at ptr) and reports the field they end at when
+// it is missing. A nil object on the way means the parent is absent:
+// nothing is required of it. Without a document a string is missing when
+// empty; other values always count as set.
+func (c *checker) need(ptr string, v reflect.Value, steps []step, what string) {
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			return
@@ -274,21 +309,16 @@ func (c *checker) need(ptr string, v reflect.Value, toks []string, what string) 
 		v = v.Elem()
 	}
 	switch {
-	case len(toks) == 0:
+	case len(steps) == 0:
 		if !c.present(ptr, v.Kind() == reflect.String && v.String() == "") {
 			c.suppress[ptr] = true
 			c.add(ptr, RuleRequired, what+" is required")
 		}
-	case toks[0] == "*":
+	case steps[0].every:
 		for i := 0; i < v.Len(); i++ {
-			c.need(ptr+"/"+strconv.Itoa(i), v.Index(i), toks[1:], what)
+			c.need(ptr+"/"+strconv.Itoa(i), v.Index(i), steps[1:], what)
 		}
 	default:
-		for i := 0; i < v.NumField(); i++ {
-			if name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ","); name == toks[0] {
-				c.need(ptr+"/"+toks[0], v.Field(i), toks[1:], what)
-				return
-			}
-		}
+		c.need(ptr+"/"+steps[0].name, v.Field(steps[0].index), steps[1:], what)
 	}
 }
