@@ -273,7 +273,7 @@ func TestStrategiesDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, tl := l.HttpListeners[0], l.TcpListeners[0]
-	if h.SessionPersistence.Mode != model.DefaultCookieMode || h.Option.Httpchk.Method != model.DefaultHttpchkMethod ||
+	if h.SessionPersistence.Mode != model.DefaultCookieMode() || h.Option.Httpchk.Method != model.DefaultOf(model.KindHTTP, model.PtrHttpchkMethod) ||
 		tl.EnableSourceIp != model.Off || tl.EnableRepeaterMode != model.Off || tl.AclWhiteList[0] != "10.0.0.1" {
 		t.Errorf("defaults not applied: %+v %+v %+v", *h.SessionPersistence, *h.Option.Httpchk, tl)
 	}

@@ -78,7 +78,7 @@ func (p *preparer) http(ptr string, l *model.HttpListener) render.HTTPListener {
 		Name:           name,
 		Backend:        name + "-abk",
 		ACL:            p.acl(ptr+"/AclWhiteList", name, l.AclWhiteList),
-		KeepAlive:      p.onOff(ptr+"/StickySession", l.StickySession),
+		KeepAlive:      p.onOff(ptr+"/StickySession", model.KindHTTP, model.PtrStickySession, l.StickySession) != "",
 		Proto:          "http",
 		ClientTimeout:  p.timeout(ptr, "Client", l.ClientTimeout, l.ClientTimeoutUnit),
 		ConnectTimeout: p.timeout(ptr, "Connect", l.ConnectTimeout, l.ConnectTimeoutUnit),
@@ -98,15 +98,15 @@ func (p *preparer) http(ptr string, l *model.HttpListener) render.HTTPListener {
 		bind.WriteString(" crt " + p.certPath(fmt.Sprintf("%s/CertificateIds/%d/CertificateId", ptr, i), c.CertificateId))
 	}
 	out.Bind = bind.String()
-	out.Servers = p.servers(ptr+"/BackendServer", l.BackendServer, out.Cookie != "", false)
+	out.Servers = p.servers(ptr+"/BackendServer", l.BackendServer, out.Cookie != "", "")
 	return out
 }
 
 func (p *preparer) tcp(ptr string, l *model.TcpListener) render.TCPListener {
 	name := p.name(ptr+"/ListenerName", l.ListenerName)
 	bind := p.listenAddr(ptr+"/ListenerPort", l.ListenerPort)
-	if p.onOff(ptr+"/EnableRepeaterMode", l.EnableRepeaterMode) {
-		bind += " accept-proxy"
+	if w := p.onOff(ptr+"/EnableRepeaterMode", model.KindTCP, model.PtrEnableRepeaterMode, l.EnableRepeaterMode); w != "" {
+		bind += " " + w
 	}
 	return render.TCPListener{
 		Name:           name,
@@ -118,7 +118,7 @@ func (p *preparer) tcp(ptr string, l *model.TcpListener) render.TCPListener {
 		ServerTimeout:  p.timeout(ptr, "Server", l.ServerTimeout, l.ServerTimeoutUnit),
 		ACL:            p.acl(ptr+"/AclWhiteList", name, l.AclWhiteList),
 		Servers: p.servers(ptr+"/BackendServer", l.BackendServer, false,
-			p.onOff(ptr+"/EnableSourceIp", l.EnableSourceIp)),
+			p.onOff(ptr+"/EnableSourceIp", model.KindTCP, model.PtrEnableSourceIp, l.EnableSourceIp)),
 	}
 }
 
@@ -154,37 +154,44 @@ func digits(s string) (int64, bool) {
 	return n, err == nil
 }
 
-// timeout returns value+unit, e.g. "30s" or "12333ms".
+// timeout returns value+unit, e.g. "30s" or "12333ms"; the unit's
+// spelling is the field table's.
 func (p *preparer) timeout(ptr, which, v, unit string) string {
 	n, ok := digits(v)
 	if !ok {
 		p.bad(ptr+"/"+which+"Timeout", "%sTimeout %q cannot be written to haproxy.cfg: want a decimal integer", which, v)
 	}
-	if unit != "ms" && unit != "s" {
-		p.bad(ptr+"/"+which+"TimeoutUnit", "%sTimeoutUnit %q cannot be written to haproxy.cfg: want \"ms\" or \"s\"", which, unit)
+	f := model.MustField(model.KindBoth, model.PtrTimeoutUnit)
+	u, ok := f.ToHAProxy(unit)
+	if !ok {
+		p.bad(ptr+"/"+which+"TimeoutUnit", "%sTimeoutUnit %q cannot be written to haproxy.cfg: want %s", which, unit, f.Choices(false))
 	}
-	return strconv.FormatInt(n, 10) + unit
+	return strconv.FormatInt(n, 10) + u
 }
 
+// scheduler returns the balance algorithm of a Scheduler (field table).
 func (p *preparer) scheduler(ptr, v string) string {
-	switch v {
-	case "roundrobin", "leastconn", "static-rr", "source":
-		return v
+	f := model.MustField(model.KindBoth, model.PtrScheduler)
+	if b, ok := f.ToHAProxy(v); ok {
+		return b
 	}
-	p.bad(ptr, "Scheduler %q cannot be written to haproxy.cfg: want roundrobin, leastconn, static-rr or source", v)
+	p.bad(ptr, "Scheduler %q cannot be written to haproxy.cfg: want %s", v, f.Choices(false))
 	return ""
 }
 
-// onOff reads an on/off switch; "" is off.
-func (p *preparer) onOff(ptr, v string) bool {
-	switch v {
-	case model.On:
-		return true
-	case model.Off, "":
-		return false
+// onOff returns the haproxy.cfg spelling of the on/off switch at field
+// (field table): the option or line "on" writes, "" for off. An empty
+// value is the table's default.
+func (p *preparer) onOff(ptr string, k model.Kind, field, v string) string {
+	f := model.MustField(k, field)
+	if v == "" {
+		v = f.Default
 	}
-	p.bad(ptr, "%q cannot be written to haproxy.cfg: want \"on\" or \"off\"", v)
-	return false
+	if w, ok := f.ToHAProxy(v); ok {
+		return w
+	}
+	p.bad(ptr, "%q cannot be written to haproxy.cfg: want %s", v, f.Choices(false))
+	return ""
 }
 
 func (p *preparer) positive(ptr string, n int) int {
@@ -194,9 +201,11 @@ func (p *preparer) positive(ptr string, n int) int {
 	return n
 }
 
+// port checks a listener or server port against the field table's range.
 func (p *preparer) port(ptr string, n int) string {
-	if n < 1 || n > 65535 {
-		p.bad(ptr, "port %d cannot be written to haproxy.cfg: want 1 to 65535", n)
+	f := model.MustField(model.KindBoth, model.PtrListenerPort)
+	if int64(n) < f.Min || int64(n) > f.Max {
+		p.bad(ptr, "port %d cannot be written to haproxy.cfg: want %d to %d", n, f.Min, f.Max)
 	}
 	return strconv.Itoa(n)
 }
@@ -259,15 +268,11 @@ func (p *preparer) cookie(ptr string, sp *model.SessionPersistence) string {
 	}
 	var b strings.Builder
 	b.WriteString(sp.Key)
-	switch sp.Mode {
-	case 0:
-		b.WriteString(" insert")
-	case 1:
-		b.WriteString(" insert nocache")
-	case 2:
-		b.WriteString(" insert indirect nocache")
-	default:
-		p.bad(ptr+"/Mode", "cookie Mode %d cannot be written to haproxy.cfg: want 0 (insert), 1 (insert nocache) or 2 (insert indirect nocache)", sp.Mode)
+	mode := model.MustField(model.KindHTTP, model.PtrCookieMode)
+	if w, ok := mode.ToHAProxy(strconv.Itoa(sp.Mode)); ok {
+		b.WriteString(" " + w)
+	} else {
+		p.bad(ptr+"/Mode", "cookie Mode %d cannot be written to haproxy.cfg: want %s", sp.Mode, mode.Choices(true))
 	}
 	if t := sp.Timer; t != nil {
 		if t.MaxIdle < 0 {
@@ -285,18 +290,20 @@ func (p *preparer) cookie(ptr string, sp *model.SessionPersistence) string {
 }
 
 // httpchk returns "METHOD URI", or "" without a health check. An empty
-// Method is GET, the API's default.
+// Method is the field table's default (GET, the API's).
 func (p *preparer) httpchk(ptr string, o *model.Option) string {
 	if o == nil || o.Httpchk == nil {
 		return ""
 	}
+	f := model.MustField(model.KindHTTP, model.PtrHttpchkMethod)
 	method := o.Httpchk.Method
-	switch method {
-	case "":
-		method = "GET"
-	case "GET", "HEAD", "OPTIONS":
-	default:
-		p.bad(ptr+"/Method", "Httpchk Method %q cannot be written to haproxy.cfg: want GET, HEAD or OPTIONS", method)
+	if method == "" {
+		method = f.Default
+	}
+	if w, ok := f.ToHAProxy(method); ok {
+		method = w
+	} else {
+		p.bad(ptr+"/Method", "Httpchk Method %q cannot be written to haproxy.cfg: want %s", method, f.Choices(false))
 	}
 	uri := o.Httpchk.Uri
 	if !strings.HasPrefix(uri, "/") || !allBytes(uri, wordByte) {
@@ -305,8 +312,9 @@ func (p *preparer) httpchk(ptr string, o *model.Option) string {
 	return method + " " + uri
 }
 
-// servers returns one "name address options" string per server.
-func (p *preparer) servers(ptr string, list []model.BackendServer, cookie, sendProxy bool) []string {
+// servers returns one "name address options" string per server; proxyOpt
+// is the EnableSourceIp option of every server ("send-proxy" or "").
+func (p *preparer) servers(ptr string, list []model.BackendServer, cookie bool, proxyOpt string) []string {
 	var out []string
 	for i, s := range list {
 		sp := fmt.Sprintf("%s/%d", ptr, i)
@@ -322,8 +330,8 @@ func (p *preparer) servers(ptr string, list []model.BackendServer, cookie, sendP
 		if cookie {
 			b.WriteString(" cookie " + name)
 		}
-		if sendProxy {
-			b.WriteString(" send-proxy")
+		if proxyOpt != "" {
+			b.WriteString(" " + proxyOpt)
 		}
 		out = append(out, b.String())
 	}
@@ -370,11 +378,13 @@ func isHostname(s string) bool {
 	return !allBytes(labels[len(labels)-1], func(c byte) bool { return c >= '0' && c <= '9' })
 }
 
-// weight returns the weight as a canonical integer (HAProxy: 0 to 256).
+// weight returns the weight as a canonical integer (HAProxy: 0 to 256; the
+// field table's range).
 func (p *preparer) weight(ptr, v string) string {
+	f := model.MustField(model.KindBoth, "/BackendServer/*/Weight")
 	n, ok := digits(v)
-	if !ok || n > 256 {
-		p.bad(ptr, "Weight %q cannot be written to haproxy.cfg: want an integer from 1 to 256", v)
+	if !ok || n > f.Max {
+		p.bad(ptr, "Weight %q cannot be written to haproxy.cfg: want an integer from %d to %d", v, f.Min, f.Max)
 	}
 	return strconv.FormatInt(n, 10)
 }

@@ -134,3 +134,12 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+func TestRulesCatalogue(t *testing.T) {
+	for _, err := range finding.Catalogue(decompile.Rules()).Check() {
+		t.Error(err)
+	}
+	if r := decompile.Rules(); len(r) != 1 || r[0].Name != decompile.RuleLoss || r[0].Input != "cfg" {
+		t.Errorf("Rules() = %+v", r)
+	}
+}

@@ -3,6 +3,7 @@ package decompile
 import (
 	"fmt"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -33,7 +34,7 @@ func (d *decompiler) httpListener(ptr string, fe, be *cfgparse.Section) model.Ht
 	var certs bool
 	l.ListenerPort, l.CertificateIds, certs = f.bind(true)
 	l.AclWhiteList = f.whitelist()
-	if f.fixedLine("http-response", false, "http-response", "add-header", "Connection", "keep-alive") {
+	if kw := strings.Fields(spelling(model.KindHTTP, model.PtrStickySession, model.On)); f.fixedLine(kw[0], false, kw...) {
 		l.StickySession = model.On
 	}
 	proto := "http"
@@ -278,7 +279,19 @@ func (p *proxy) balance() string {
 			return ""
 		}
 	}
+	// The field table maps the algorithm back; a word it does not know is
+	// kept as written, for the listener rules to report at this line.
+	if v, ok := model.MustField(model.KindBoth, model.PtrScheduler).FromHAProxy(dir.Fields[1]); ok {
+		return v
+	}
 	return dir.Fields[1]
+}
+
+// spelling returns the haproxy.cfg spelling of value v of the field at ptr
+// (the field table's).
+func spelling(k model.Kind, ptr, v string) string {
+	w, _ := model.MustField(k, ptr).ToHAProxy(v)
+	return w
 }
 
 // httpchk reads `option httpchk [[METHOD] URI]`. Without arguments HAProxy
@@ -324,19 +337,24 @@ func (p *proxy) cookie() *model.SessionPersistence {
 		return nil
 	}
 	sp := &model.SessionPersistence{Key: w[1]}
-	var insert, indirect, nocache bool
+	// The Mode words (insert, indirect, nocache) are the field table's
+	// spellings of the cookie modes.
+	mode := model.MustField(model.KindHTTP, model.PtrCookieMode)
+	modeWord := map[string]bool{}
+	for _, v := range mode.Values {
+		for _, mw := range strings.Fields(v.HAProxy) {
+			modeWord[mw] = true
+		}
+	}
 	var timer model.Timer
 	type extra struct{ i, j int }
 	var extras []extra
+	words := map[string][]int{} // Mode words present, with their indexes
 	for i := 2; i < len(w); i++ {
-		switch w[i] {
-		case "insert":
-			insert = true
-		case "indirect":
-			indirect = true
-		case "nocache":
-			nocache = true
-		case "maxidle", "maxlife":
+		switch {
+		case modeWord[w[i]]:
+			words[w[i]] = append(words[w[i]], i)
+		case w[i] == "maxidle", w[i] == "maxlife":
 			if i+1 >= len(w) {
 				extras = append(extras, extra{i, i + 1})
 				continue
@@ -350,7 +368,7 @@ func (p *proxy) cookie() *model.SessionPersistence {
 				timer.MaxLife = n
 			}
 			i++
-		case "domain", "attr":
+		case w[i] == "domain", w[i] == "attr":
 			j := min(i+2, len(w))
 			extras = append(extras, extra{i, j})
 			i = j - 1
@@ -358,25 +376,33 @@ func (p *proxy) cookie() *model.SessionPersistence {
 			extras = append(extras, extra{i, i + 1})
 		}
 	}
-	if !insert {
+	// The Mode is the value whose spelling uses the most of the words
+	// present; the words it does not use are losses.
+	best, bestN := "", -1
+	for _, v := range mode.Values {
+		ws := strings.Fields(v.HAProxy)
+		all := true
+		for _, mw := range ws {
+			all = all && len(words[mw]) > 0
+		}
+		if all && len(ws) > bestN {
+			best, bestN = v.Doc, len(ws)
+		}
+	}
+	if bestN < 0 {
 		p.lose(dir, "does not insert the cookie (`insert`): "+reasonNoEquivalent)
 		return nil
 	}
-	switch {
-	case indirect && nocache:
-		sp.Mode = 2
-	case nocache:
-		sp.Mode = 1
-	case indirect:
-		sp.Mode = 0
-		for i := 2; i < len(w); i++ {
-			if w[i] == "indirect" {
+	sp.Mode, _ = strconv.Atoi(best)
+	used, _ := mode.ToHAProxy(best)
+	for mw, at := range words {
+		if !strings.Contains(" "+used+" ", " "+mw+" ") {
+			for _, i := range at {
 				extras = append(extras, extra{i, i + 1})
 			}
 		}
-	default:
-		sp.Mode = 0
 	}
+	sort.Slice(extras, func(a, b int) bool { return extras[a].i < extras[b].i })
 	for _, e := range extras {
 		p.loseWords(dir, e.i, e.j, "(a cookie option)", reasonNoEquivalent)
 	}
@@ -446,7 +472,7 @@ func (p *proxy) tcpBind() (port int, acceptProxy bool) {
 	}
 	w := dir.Fields
 	for i := 2; i < len(w); {
-		if w[i] == "accept-proxy" {
+		if w[i] == spelling(model.KindTCP, model.PtrEnableRepeaterMode, model.On) {
 			acceptProxy = true
 			i++
 			continue
@@ -579,7 +605,7 @@ func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, se
 				check = true
 				i++
 				continue
-			case opt == "send-proxy" && tcp:
+			case opt == spelling(model.KindTCP, model.PtrEnableSourceIp, model.On) && tcp:
 				sp = true
 				i++
 				continue

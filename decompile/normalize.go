@@ -10,13 +10,13 @@ import (
 // gives back for a config compiled from l, so that two models compare equal
 // exactly when they compile to the same listeners. It is the one place that
 // defines that normal form:
-//   - model's own Normalize: empty lists instead of nil, EnableSourceIp and
-//     EnableRepeaterMode "" -> "off", no Timer whose values are both 0, no
-//     Option without Httpchk;
+//   - model's own Normalize: empty lists instead of nil, the field table's
+//     defaults for empty fields (EnableSourceIp and EnableRepeaterMode "" ->
+//     "off", Httpchk Method "" -> "GET", which compile writes), no Timer
+//     whose values are both 0, no Option without Httpchk;
 //   - StickySession "" -> "off"; ListenerMode "" -> "http" or "tcp";
 //   - CertificateName -> "" (a config does not carry it; Decompile leaves
 //     it empty);
-//   - Httpchk Method "" -> "GET" (the API's default, which compile writes);
 //   - Weight and the timeouts as canonical decimals ("010" -> "10"), as
 //     compile writes them;
 //   - a TCP listener without servers has EnableSourceIp equal to
@@ -42,9 +42,6 @@ func Normalize(l *model.Listeners) *model.Listeners {
 		}
 		for j := range h.CertificateIds {
 			h.CertificateIds[j].CertificateName = ""
-		}
-		if h.Option != nil && h.Option.Httpchk != nil && h.Option.Httpchk.Method == "" {
-			h.Option.Httpchk.Method = "GET"
 		}
 		canonical(&h.ClientTimeout, &h.ConnectTimeout, &h.ServerTimeout)
 		for j := range h.BackendServer {

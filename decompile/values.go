@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/lbconf/lbconf/model"
 )
 
 // TimeoutToModel converts an HAProxy timeout value into the model's value
@@ -17,11 +19,11 @@ func TimeoutToModel(v string) (value, unit string, ok bool) {
 	if digits == "" {
 		return "", "", false
 	}
-	switch suffix {
-	case "", "ms":
-		return digits, "ms", true
-	case "s":
-		return digits, "s", true
+	if suffix == "" {
+		suffix = "ms" // HAProxy's default unit for timeouts
+	}
+	if u, ok := model.MustField(model.KindBoth, model.PtrTimeoutUnit).FromHAProxy(suffix); ok {
+		return digits, u, true // a unit of the field table
 	}
 	n, err := strconv.ParseUint(digits, 10, 63)
 	if err != nil {

@@ -434,7 +434,8 @@ func timer(sp *model.SessionPersistence) model.Timer {
 
 func describeCookie(sp *model.SessionPersistence) string {
 	t := timer(sp)
-	return fmt.Sprintf("key %s, mode %d, maxidle %d, maxlife %d", sp.Key, sp.Mode, t.MaxIdle, t.MaxLife)
+	mode := model.MustField(model.KindHTTP, model.PtrCookieMode).Meaning(strconv.Itoa(sp.Mode))
+	return fmt.Sprintf("key %s, mode %s, maxidle %d, maxlife %d", sp.Key, mode, t.MaxIdle, t.MaxLife)
 }
 
 func (r *Result) httpchk(a, b view) {

@@ -79,7 +79,7 @@ func TestCompare(t *testing.T) {
 		{"acl entry", one, strings.Replace(one, `["10.0.0.1"]`, `["10.0.0.2"]`, 1),
 			[]string{"remove http web AclWhiteList 10.0.0.1 ", "add http web AclWhiteList  10.0.0.2"}},
 		{"cookie added", one, strings.Replace(one, `"StickySession":"off"`, `"StickySession":"off","SessionPersistence":{"Key":"sid","Mode":1}`, 1),
-			[]string{"add http web SessionPersistence  key sid, mode 1, maxidle 0, maxlife 0"}},
+			[]string{"add http web SessionPersistence  key sid, mode 1 (insert nocache), maxidle 0, maxlife 0"}},
 		{"cookie default mode", strings.Replace(one, `"StickySession":"off"`, `"StickySession":"off","SessionPersistence":{"Key":"sid"}`, 1),
 			strings.Replace(one, `"StickySession":"off"`, `"StickySession":"off","SessionPersistence":{"Key":"sid","Mode":1,"Timer":{"MaxIdle":0,"MaxLife":0}}`, 1), nil},
 		{"certificate name", strings.Replace(one, `"CertificateIds":[]`, `"CertificateIds":[{"CertificateId":"c","CertificateName":"x"}]`, 1),

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lbconf/lbconf/internal/safetext"
+	"github.com/lbconf/lbconf/model"
 )
 
 // escaped returns a copy of r whose texts (names and values quoted from
@@ -135,7 +136,21 @@ func fieldLine(c Change) string {
 	case OpRename:
 		return fmt.Sprintf("~ %s: %s -> %s (renamed: same port)", c.Field, show(c.Old), show(c.New))
 	}
-	return fmt.Sprintf("~ %s: %s -> %s", c.Field, show(c.Old), show(c.New))
+	return fmt.Sprintf("~ %s: %s -> %s", c.Field, meaning(c, c.Old), meaning(c, c.New))
+}
+
+// meaning shows value v of the changed field with the meaning the field
+// table gives it: `1 (insert nocache)`. The field is found by its name in
+// the change ("SessionPersistence Mode" is /SessionPersistence/Mode).
+func meaning(c Change, v string) string {
+	k := model.KindHTTP
+	if c.Kind == KindTCP {
+		k = model.KindTCP
+	}
+	if f, ok := model.FieldOf(k, "/"+strings.ReplaceAll(c.Field, " ", "/")); ok && v != "" {
+		return f.Meaning(v)
+	}
+	return show(v)
 }
 
 // show makes an empty value visible.

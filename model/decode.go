@@ -383,14 +383,20 @@ func (b *binder) duplicates(obj *node, ptr string) {
 	}
 }
 
-// otherListenerFields names fields that belong to the other listener kind.
-var otherListenerFields = map[string]string{
-	"EnableSourceIp":     "TcpListeners",
-	"EnableRepeaterMode": "TcpListeners",
-	"StickySession":      "HttpListeners",
-	"CertificateIds":     "HttpListeners",
-	"SessionPersistence": "HttpListeners",
-	"Option":             "HttpListeners",
+// listenerFieldOwner names the list whose listeners alone have the
+// top-level field key (from the field table): "TcpListeners" for
+// EnableSourceIp. ok is false for fields of both kinds or none.
+func listenerFieldOwner(key string) (owner string, ok bool) {
+	var in Kind
+	for i := range table {
+		if table[i].Pointer == "/"+key {
+			in |= table[i].In
+		}
+	}
+	if in == 0 || in == KindBoth {
+		return "", false
+	}
+	return in.String(), true
 }
 
 // unknown reports a key the model does not hold: an error (unknown-field)
@@ -403,7 +409,7 @@ func (b *binder) unknown(pos Pos, ptr, key string, allowed []string, where strin
 	if where != "" {
 		msg += " in " + where
 	}
-	if owner, ok := otherListenerFields[key]; ok && where != "" && !strings.HasPrefix(where, owner) {
+	if owner, ok := listenerFieldOwner(key); ok && where != "" && !strings.HasPrefix(where, owner) {
 		msg += fmt.Sprintf("; %s is a setting of %s only", key, owner)
 	} else if s := nearMiss(key, allowed); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)

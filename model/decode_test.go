@@ -94,7 +94,7 @@ func TestDefaultsAgree(t *testing.T) {
 			continue
 		}
 		h, tl := d.Listeners.HttpListeners[0], d.Listeners.TcpListeners[0]
-		if h.SessionPersistence.Mode != DefaultCookieMode || h.Option.Httpchk.Method != "GET" ||
+		if h.SessionPersistence.Mode != DefaultCookieMode() || h.Option.Httpchk.Method != "GET" ||
 			tl.EnableSourceIp != Off || tl.EnableRepeaterMode != Off {
 			t.Errorf("%s: defaults not applied: %+v %+v %+v", doc, *h.SessionPersistence, *h.Option.Httpchk, tl)
 		}
@@ -181,8 +181,8 @@ func TestYAMLEqualsJSON(t *testing.T) {
 
 func TestDefaults(t *testing.T) {
 	d, _ := Decode("x.json", []byte(`{"HttpListeners": [{"SessionPersistence": {"Key": "k1"}}, {"SessionPersistence": {"Key": "k2", "Mode": 0}}]}`))
-	if m := d.Listeners.HttpListeners[0].SessionPersistence.Mode; m != DefaultCookieMode {
-		t.Errorf("absent Mode = %d, want %d", m, DefaultCookieMode)
+	if m := d.Listeners.HttpListeners[0].SessionPersistence.Mode; m != DefaultCookieMode() {
+		t.Errorf("absent Mode = %d, want %d", m, DefaultCookieMode())
 	}
 	if m := d.Listeners.HttpListeners[1].SessionPersistence.Mode; m != 0 {
 		t.Errorf("Mode 0 = %d", m)

@@ -9,6 +9,8 @@
 // string; where it documents a number (ports, MaxConn) the model keeps an int.
 package model
 
+import "slices"
+
 // Listeners is the set of listeners of one instance: the API's
 // HttpListeners and TcpListeners lists.
 type Listeners struct {
@@ -128,13 +130,14 @@ func IsReservedProxyName(name string) bool { return name == StatusProxy }
 // binds 127.0.0.1:1081).
 const StatusPort = 1081
 
-// IsReservedPort reports whether the platform keeps port for itself: 22,
-// 1080, 9100 and 9101 cannot be a ListenerPort (nor be bound by a custom
-// config).
+// IsReservedPort reports whether the platform keeps port for itself (the
+// table's Reserved of ListenerPort: 22, 1080, 9100 and 9101): it cannot be a
+// ListenerPort (nor be bound by a custom config).
 func IsReservedPort(port int) bool {
-	switch port {
-	case 22, 1080, 9100, 9101:
-		return true
+	for i := range table {
+		if table[i].Pointer == PtrListenerPort {
+			return slices.Contains(table[i].Reserved, port)
+		}
 	}
 	return false
 }

@@ -3,11 +3,13 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 )
 
 // Normalize fills in the API's defaults so that two models that mean the
-// same listeners compare equal: empty lists instead of nil, "off" for unset
-// TCP switches, no Timer when both of its values are 0 ("not set"), and no
+// same listeners compare equal: empty lists instead of nil, the table's
+// defaults for empty fields ("off" for unset TCP switches, GET for an empty
+// Httpchk Method), no Timer when both of its values are 0 ("not set"), and no
 // Option without a health check. CertificateName, which never reaches a
 // config, is kept as it is.
 func (l *Listeners) Normalize() {
@@ -28,17 +30,13 @@ func (l *Listeners) Normalize() {
 		if h.Option != nil && h.Option.Httpchk == nil {
 			h.Option = nil
 		}
+		emptyDefaults(KindHTTP, reflect.ValueOf(h).Elem())
 	}
 	for i := range l.TcpListeners {
 		t := &l.TcpListeners[i]
 		t.AclWhiteList = nonNil(t.AclWhiteList)
 		t.BackendServer = nonNil(t.BackendServer)
-		if t.EnableSourceIp == "" {
-			t.EnableSourceIp = Off
-		}
-		if t.EnableRepeaterMode == "" {
-			t.EnableRepeaterMode = Off
-		}
+		emptyDefaults(KindTCP, reflect.ValueOf(t).Elem())
 	}
 }
 

@@ -3,6 +3,7 @@ package validate
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -25,6 +26,37 @@ type fieldRule struct {
 	message func(label string, value any, param string) string
 }
 
+// Facts of enumerated and ranged fields, from model's field table: the
+// predicates and messages below read them, so a change of a field's allowed
+// values is an edit of the table only.
+var (
+	listenerPortField = model.MustField(model.KindBoth, model.PtrListenerPort)
+	schedulerField    = model.MustField(model.KindBoth, model.PtrScheduler)
+	unitField         = model.MustField(model.KindBoth, model.PtrTimeoutUnit)
+	cookieModeField   = model.MustField(model.KindHTTP, model.PtrCookieMode)
+	httpchkField      = model.MustField(model.KindHTTP, model.PtrHttpchkMethod)
+	serverPortField   = model.MustField(model.KindBoth, "/BackendServer/*/Port")
+	weightField       = model.MustField(model.KindBoth, "/BackendServer/*/Weight")
+	timerField        = model.MustField(model.KindHTTP, "/SessionPersistence/Timer/MaxIdle")
+	listenerModes     = map[string]model.Field{
+		model.ModeHTTP: model.MustField(model.KindHTTP, model.PtrListenerMode),
+		model.ModeTCP:  model.MustField(model.KindTCP, model.PtrListenerMode),
+	}
+)
+
+// onOffFields are the on/off switches, by name.
+var onOffFields = map[string]model.Field{
+	"StickySession":      model.MustField(model.KindHTTP, model.PtrStickySession),
+	"EnableSourceIp":     model.MustField(model.KindTCP, model.PtrEnableSourceIp),
+	"EnableRepeaterMode": model.MustField(model.KindTCP, model.PtrEnableRepeaterMode),
+}
+
+// onOffField returns the facts of the on/off switch named label.
+func onOffField(label string) model.Field { return onOffFields[label] }
+
+// inRange reports whether n is within f's range.
+func inRange(f model.Field, n int64) bool { return n >= f.Min && n <= f.Max }
+
 var fieldRules = map[string]fieldRule{
 	"listener-name": {
 		ok: func(fl validator.FieldLevel) bool { return isListenerName(fl.Field().String()) },
@@ -39,15 +71,15 @@ var fieldRules = map[string]fieldRule{
 		},
 	},
 	"listener-port": {
-		ok: func(fl validator.FieldLevel) bool { p := fl.Field().Int(); return p >= 1 && p <= 65535 },
+		ok: func(fl validator.FieldLevel) bool { return inRange(listenerPortField, fl.Field().Int()) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("ListenerPort %v is out of range: use 1-65535", v)
+			return fmt.Sprintf("ListenerPort %v is out of range: use %s", v, listenerPortField.RangeText())
 		},
 	},
 	"reserved-port": {
 		ok: func(fl validator.FieldLevel) bool { return !model.IsReservedPort(int(fl.Field().Int())) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("ListenerPort %v is reserved; ports 22, 1080, 9100 and 9101 cannot be used", v)
+			return fmt.Sprintf("ListenerPort %v is reserved; ports %s cannot be used", v, model.ReservedPortsText())
 		},
 	},
 	"stats-port": {
@@ -57,28 +89,24 @@ var fieldRules = map[string]fieldRule{
 		},
 	},
 	"listener-mode": {
-		ok: func(fl validator.FieldLevel) bool { return fl.Field().String() == fl.Param() },
+		ok: func(fl validator.FieldLevel) bool { return listenerModes[fl.Param()].Allows(fl.Field().String()) },
 		message: func(_ string, v any, p string) string {
-			list := map[string]string{"http": "HttpListeners", "tcp": "TcpListeners"}[p]
-			return fmt.Sprintf("ListenerMode %q is not allowed in %s: use %q", v, list, p)
+			f := listenerModes[p]
+			return fmt.Sprintf("ListenerMode %q is not allowed in %s: use %s", v, f.In, f.Choices(false))
 		},
 	},
 	"scheduler": {
-		ok: func(fl validator.FieldLevel) bool {
-			switch fl.Field().String() {
-			case "roundrobin", "leastconn", "static-rr", "source":
-				return true
-			}
-			return false
-		},
+		ok: func(fl validator.FieldLevel) bool { return schedulerField.Allows(fl.Field().String()) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("Scheduler %q is not allowed: use roundrobin, leastconn, static-rr or source", v)
+			return fmt.Sprintf("Scheduler %q is not allowed: use %s", v, schedulerField.Choices(false))
 		},
 	},
 	"on-off": {
-		ok: func(fl validator.FieldLevel) bool { s := fl.Field().String(); return s == model.On || s == model.Off },
+		ok: func(fl validator.FieldLevel) bool {
+			return onOffField(fl.StructFieldName()).Allows(fl.Field().String())
+		},
 		message: func(label string, v any, _ string) string {
-			return fmt.Sprintf("%s %q is not allowed: use \"on\" or \"off\"", label, v)
+			return fmt.Sprintf("%s %q is not allowed: use %s", label, v, onOffField(label).Choices(false))
 		},
 	},
 	"timeout": {
@@ -92,9 +120,9 @@ var fieldRules = map[string]fieldRule{
 	},
 	"timeout-unit": {
 		rule: "timeout",
-		ok:   func(fl validator.FieldLevel) bool { s := fl.Field().String(); return s == "ms" || s == "s" },
+		ok:   func(fl validator.FieldLevel) bool { return unitField.Allows(fl.Field().String()) },
 		message: func(label string, v any, _ string) string {
-			return fmt.Sprintf("%s %q is not allowed: use \"ms\" or \"s\"", label, v)
+			return fmt.Sprintf("%s %q is not allowed: use %s", label, v, unitField.Choices(false))
 		},
 	},
 	"maxconn": {
@@ -155,15 +183,15 @@ var fieldRules = map[string]fieldRule{
 		},
 	},
 	"server-port": {
-		ok: func(fl validator.FieldLevel) bool { p := fl.Field().Int(); return p >= 1 && p <= 65535 },
+		ok: func(fl validator.FieldLevel) bool { return inRange(serverPortField, fl.Field().Int()) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("BackendServer Port %v is out of range: use 1-65535", v)
+			return fmt.Sprintf("BackendServer Port %v is out of range: use %s", v, serverPortField.RangeText())
 		},
 	},
 	"server-weight": {
 		ok: func(fl validator.FieldLevel) bool { _, ok := weight(fl.Field().String()); return ok },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("BackendServer Weight %q is not allowed: use an integer string from \"1\" to \"256\"", v)
+			return fmt.Sprintf("BackendServer Weight %q is not allowed: use an integer string from \"%d\" to \"%d\"", v, weightField.Min, weightField.Max)
 		},
 	},
 	"cookie-key": {
@@ -173,27 +201,23 @@ var fieldRules = map[string]fieldRule{
 		},
 	},
 	"cookie-mode": {
-		ok: func(fl validator.FieldLevel) bool { m := fl.Field().Int(); return m >= 0 && m <= 2 },
+		ok: func(fl validator.FieldLevel) bool {
+			return cookieModeField.Allows(strconv.FormatInt(fl.Field().Int(), 10))
+		},
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("SessionPersistence Mode %v is not allowed: use 0 (insert), 1 (insert nocache, the default) or 2 (insert indirect nocache)", v)
+			return fmt.Sprintf("SessionPersistence Mode %v is not allowed: use %s", v, cookieModeField.Choices(true))
 		},
 	},
 	"cookie-timer": {
-		ok: func(fl validator.FieldLevel) bool { t := fl.Field().Int(); return t >= 0 && t <= 7200 },
+		ok: func(fl validator.FieldLevel) bool { return inRange(timerField, fl.Field().Int()) },
 		message: func(label string, v any, _ string) string {
-			return fmt.Sprintf("Timer %s %v is out of range: use 0-7200 seconds (0 means not set)", label, v)
+			return fmt.Sprintf("Timer %s %v is out of range: use %s seconds (0 means not set)", label, v, timerField.RangeText())
 		},
 	},
 	"httpchk-method": {
-		ok: func(fl validator.FieldLevel) bool {
-			switch fl.Field().String() {
-			case "GET", "HEAD", "OPTIONS":
-				return true
-			}
-			return false
-		},
+		ok: func(fl validator.FieldLevel) bool { return httpchkField.Allows(fl.Field().String()) },
 		message: func(_ string, v any, _ string) string {
-			return fmt.Sprintf("Httpchk Method %q is not allowed: use GET, HEAD or OPTIONS", v)
+			return fmt.Sprintf("Httpchk Method %q is not allowed: use %s", v, httpchkField.Choices(false))
 		},
 	},
 	"httpchk-uri": {

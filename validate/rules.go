@@ -1,8 +1,28 @@
 package validate
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/model"
+)
+
+// Rules that are code, not field table entries: they relate several fields
+// or listeners (each declared once, here, and used by its check).
+const (
+	RuleRequired              = "required"
+	RuleTimeout               = "timeout" // also a field rule: the value and its unit
+	RuleListenerNameReserved  = "listener-name-reserved"
+	RuleListenerNameUnique    = "listener-name-unique"
+	RulePortUnique            = "port-unique"
+	RuleServerUnique          = "server-unique"
+	RuleCookieKeyUnique       = "cookie-key-unique"
+	RuleCookieTimer           = "cookie-timer" // also a field rule: each value's range
+	RuleCookieWithSource      = "cookie-with-source"
+	RuleRepeaterNeedsSourceIP = "repeater-needs-source-ip"
+	RuleRepeaterWhitelist     = "repeater-whitelist"
+	RuleNoBackendServers      = "no-backend-servers"
 )
 
 // Shorthands for the catalogue's bases (the severity policy, SPEC section 2).
@@ -47,7 +67,7 @@ var catalogue = finding.Catalogue{
 		Summary: "AclWhiteList entries are trimmed of surrounding spaces, and empty entries dropped",
 		Why:     `the Terraform provider splits "a, b" on commas and sends " b" (and [""] for no whitelist); the space is not part of the address`},
 	// Errors.
-	{Name: "required", Severity: finding.Error, Basis: apiRefuses,
+	{Name: RuleRequired, Severity: finding.Error, Basis: apiRefuses,
 		Summary: "fields the API requires (ModifyLoadBalancerStrategys tables) must be set",
 		Why:     "the API answers ArgMissing for a missing required field"},
 	{Name: "listener-name", Severity: finding.Error, Basis: misbehaves,
@@ -56,32 +76,34 @@ var catalogue = finding.Catalogue{
 	{Name: "listener-name-doc", Severity: finding.Warning, Basis: notEnforced,
 		Summary: "the documented ListenerName pattern: lower-case letters, digits and _, starting with a letter, ending with a letter or digit",
 		Why:     "the documentation's own example (http-test) and listeners the platform creates (a CCK cluster's ccp-cluster-master-api) break it"},
-	{Name: "listener-name-reserved", Severity: finding.Error, Basis: haproxyRefuses,
+	{Name: RuleListenerNameReserved, Severity: finding.Error, Basis: haproxyRefuses,
 		Summary: "a ListenerName may not collide with a proxy the config keeps (status) or with another HTTP listener's backend (NAME-abk)",
 		Why:     "two proxies with one name make haproxy refuse the config, so the instance cannot reload"},
-	{Name: "listener-name-unique", Severity: finding.Error, Basis: haproxyRefuses,
+	{Name: RuleListenerNameUnique, Severity: finding.Error, Basis: haproxyRefuses,
 		Summary: "ListenerName must be unique across HTTP and TCP listeners",
 		Why:     "each name becomes a proxy name, and haproxy refuses two proxies with one name"},
-	{Name: "port-unique", Severity: finding.Error, Basis: misbehaves,
+	{Name: RulePortUnique, Severity: finding.Error, Basis: misbehaves,
 		Summary: "two listeners cannot use one ListenerPort",
 		Why:     "both proxies bind the port and the kernel spreads connections between two different configurations"},
 	{Name: "listener-port", Severity: finding.Error, Basis: apiRefuses,
-		Summary: "ListenerPort must be 1-65535",
+		Summary: "ListenerPort must be " + listenerPortField.RangeText(),
 		Why:     "no other TCP port exists; the API refuses it"},
 	{Name: "reserved-port", Severity: finding.Error, Basis: apiRefuses,
-		Summary: "ListenerPort 22, 1080, 9100 and 9101 are reserved by the platform",
+		Summary: "ListenerPort " + model.ReservedPortsText() + " are reserved by the platform",
 		Why:     "the platform's own services (ssh, agents, exporters) hold these ports; the API refuses them"},
 	{Name: "listener-mode", Severity: finding.Error, Basis: apiRefuses,
-		Summary: `ListenerMode must be "http" in HttpListeners and "tcp" in TcpListeners`,
-		Why:     "the API refuses another mode"},
+		Summary: "ListenerMode must be " + listenerModes[model.ModeHTTP].Choices(false) + " in HttpListeners and " +
+			listenerModes[model.ModeTCP].Choices(false) + " in TcpListeners",
+		Why: "the API refuses another mode"},
 	{Name: "scheduler", Severity: finding.Error, Basis: haproxyRefuses,
-		Summary: "Scheduler must be roundrobin, leastconn, static-rr or source",
+		Summary: "Scheduler must be " + schedulerField.Choices(false),
 		Why:     "the value becomes the balance algorithm; the API documents these four and another word may be refused by haproxy"},
 	{Name: "on-off", Severity: finding.Error, Basis: apiRefuses,
-		Summary: `StickySession, EnableSourceIp and EnableRepeaterMode must be "on" or "off" ("" means the default "off" for the TCP switches)`,
-		Why:     "the API refuses other values"},
-	{Name: "timeout", Severity: finding.Error, Basis: haproxyRefuses,
-		Summary: "timeouts: a positive decimal integer string, unit ms or s, at most 2147483647 ms",
+		Summary: "StickySession, EnableSourceIp and EnableRepeaterMode must be " + onOffField("StickySession").Choices(false) +
+			` ("" means the default ` + strconv.Quote(onOffField("EnableSourceIp").Default) + " for the TCP switches)",
+		Why: "the API refuses other values"},
+	{Name: RuleTimeout, Severity: finding.Error, Basis: haproxyRefuses,
+		Summary: fmt.Sprintf("timeouts: a positive decimal integer string, unit %s, at most %d ms", unitField.Choices(false), maxTimeoutMS),
 		Why:     "haproxy refuses larger or malformed timeouts"},
 	{Name: "maxconn", Severity: finding.Error, Basis: misbehaves,
 		Summary: "MaxConn: an integer >= 1 for a listener, >= 0 for a server (0 = no limit)",
@@ -96,28 +118,28 @@ var catalogue = finding.Catalogue{
 		Summary: "BackendServer IP must be an IPv4/IPv6 address or an RFC 1123 host name",
 		Why:     "haproxy refuses a server address it cannot parse"},
 	{Name: "server-port", Severity: finding.Error, Basis: apiRefuses,
-		Summary: "BackendServer Port must be 1-65535",
+		Summary: "BackendServer Port must be " + serverPortField.RangeText(),
 		Why:     "no other TCP port exists"},
 	{Name: "server-weight", Severity: finding.Error, Basis: haproxyRefuses,
-		Summary: `BackendServer Weight must be an integer string "1" to "256"`,
+		Summary: fmt.Sprintf("BackendServer Weight must be an integer string %q to %q", strconv.FormatInt(weightField.Min, 10), strconv.FormatInt(weightField.Max, 10)),
 		Why:     "haproxy refuses weights above 256 and the API documents 1-256"},
-	{Name: "server-unique", Severity: finding.Error, Basis: haproxyRefuses,
+	{Name: RuleServerUnique, Severity: finding.Error, Basis: haproxyRefuses,
 		Summary: "a listener cannot list the same IP:Port twice",
 		Why:     "servers are named after IP:Port, and haproxy refuses two servers with one name in a backend"},
 	{Name: "cookie-key", Severity: finding.Error, Basis: apiRefuses,
 		Summary: "SessionPersistence Key: 2-15 chars, lower-case letters, digits and _, starting with a letter, ending with a letter or digit",
 		Why:     "the API refuses other cookie names"},
-	{Name: "cookie-key-unique", Severity: finding.Error, Basis: misbehaves,
+	{Name: RuleCookieKeyUnique, Severity: finding.Error, Basis: misbehaves,
 		Summary: "SessionPersistence Key must be unique across listeners",
 		Why:     "two listeners on one host with one cookie name overwrite each other's cookie and break persistence"},
 	{Name: "cookie-mode", Severity: finding.Error, Basis: apiRefuses,
-		Summary: "SessionPersistence Mode must be 0, 1 or 2 (default 1)",
+		Summary: "SessionPersistence Mode must be " + cookieModeField.Choices(false) + " (default " + cookieModeField.Default + ")",
 		Why:     "the API documents only these three modes"},
-	{Name: "cookie-timer", Severity: finding.Error, Basis: apiRefuses,
-		Summary: "MaxIdle and MaxLife: 0-7200 seconds (0 = not set); when both are set MaxLife > MaxIdle",
+	{Name: RuleCookieTimer, Severity: finding.Error, Basis: apiRefuses,
+		Summary: "MaxIdle and MaxLife: " + timerField.RangeText() + " seconds (0 = not set); when both are set MaxLife > MaxIdle",
 		Why:     "the API refuses values outside 0-7200, and a life shorter than the idle time expires every cookie early"},
 	{Name: "httpchk-method", Severity: finding.Error, Basis: apiRefuses,
-		Summary: "Option.Httpchk Method must be GET, HEAD or OPTIONS (default GET)",
+		Summary: "Option.Httpchk Method must be " + httpchkField.Choices(false) + " (default " + httpchkField.Default + ")",
 		Why:     "the API documents only these methods"},
 	{Name: "httpchk-uri", Severity: finding.Error, Basis: misbehaves,
 		Summary: `Option.Httpchk Uri must start with / and use visible ASCII other than # " ' \`,
@@ -125,7 +147,7 @@ var catalogue = finding.Catalogue{
 	{Name: "certificate-id", Severity: finding.Error, Basis: misbehaves,
 		Summary: "CertificateId must be non-empty: letters, digits and - only",
 		Why:     "it names the certificate file on the bind line; other characters could point elsewhere or inject"},
-	{Name: "repeater-needs-source-ip", Severity: finding.Error, Basis: apiRefuses,
+	{Name: RuleRepeaterNeedsSourceIP, Severity: finding.Error, Basis: apiRefuses,
 		Summary: `EnableRepeaterMode "on" requires EnableSourceIp "on"`,
 		Why:     "the API documents repeater mode as depending on source-IP passing"},
 	// Warnings.
@@ -135,7 +157,7 @@ var catalogue = finding.Catalogue{
 	{Name: "server-hostname", Severity: finding.Warning, Basis: likelyMistake,
 		Summary: "a host name server is resolved when HAProxy starts; an unresolvable name stops the instance",
 		Why:     "valid, but the instance depends on DNS at every reload"},
-	{Name: "no-backend-servers", Severity: finding.Warning, Basis: likelyMistake,
+	{Name: RuleNoBackendServers, Severity: finding.Warning, Basis: likelyMistake,
 		Summary: "a listener without BackendServer (empty, absent or null: the SDKs drop empty lists) answers every request with an error",
 		Why:     "valid (servers may be added later), but every request fails until then"},
 	{Name: "stats-port", Severity: finding.Warning, Basis: likelyMistake,
@@ -144,10 +166,10 @@ var catalogue = finding.Catalogue{
 	{Name: "maxconn-over-global", Severity: finding.Warning, Basis: likelyMistake,
 		Summary: "a listener MaxConn above the global maxconn 150000 cannot be reached",
 		Why:     "valid, but the global limit applies first"},
-	{Name: "repeater-whitelist", Severity: finding.Warning, Basis: likelyMistake,
+	{Name: RuleRepeaterWhitelist, Severity: finding.Warning, Basis: likelyMistake,
 		Summary: "with EnableRepeaterMode on, AclWhiteList is checked against the relay that sends the PROXY header, not the original clients",
 		Why:     "valid, but the whitelist then filters relays, not clients"},
-	{Name: "cookie-with-source", Severity: finding.Warning, Basis: likelyMistake,
+	{Name: RuleCookieWithSource, Severity: finding.Warning, Basis: likelyMistake,
 		Summary: "Scheduler source already pins clients; SessionPersistence on top is redundant or conflicting",
 		Why:     "valid, but the two persistence methods disagree for clients that change address"},
 }

@@ -126,10 +126,10 @@ func cutParam(tag string) (name, param string, ok bool) {
 	return tag, "", false
 }
 
-// requiredFields are the fields the required rule asks for, by model type
+// schemaRequired are the fields the required rule asks for, by model type
 // (checker.required reports them; TestRequiredFields checks that removing
 // each from a valid document makes it report).
-var requiredFields = []struct {
+var schemaRequired = []struct {
 	typ    any
 	fields []string
 }{
@@ -146,7 +146,7 @@ var requiredFields = []struct {
 // RequiredFields returns the fields of a model type that the required rule
 // asks for.
 func RequiredFields(typ any) []string {
-	for _, r := range requiredFields {
+	for _, r := range schemaRequired {
 		if reflect.TypeOf(r.typ) == reflect.TypeOf(typ) {
 			return r.fields
 		}

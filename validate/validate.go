@@ -12,7 +12,9 @@ package validate
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/model"
@@ -102,11 +104,11 @@ func (c *checker) run(l *model.Listeners) {
 		if sp := h.SessionPersistence; sp != nil {
 			if t := sp.Timer; t != nil && t.MaxIdle > 0 && t.MaxLife > 0 && t.MaxLife <= t.MaxIdle &&
 				t.MaxIdle <= 7200 && t.MaxLife <= 7200 {
-				c.add(ptr+"/SessionPersistence/Timer/MaxLife", "cookie-timer",
+				c.add(ptr+"/SessionPersistence/Timer/MaxLife", RuleCookieTimer,
 					fmt.Sprintf("Timer MaxLife %d must be greater than MaxIdle %d when both are set (0 means not set)", t.MaxLife, t.MaxIdle))
 			}
 			if h.Scheduler == "source" {
-				c.add(ptr+"/SessionPersistence", "cookie-with-source",
+				c.add(ptr+"/SessionPersistence", RuleCookieWithSource,
 					"Scheduler source already keeps each client on one server; SessionPersistence on top changes nothing for clients that keep their address and overrides the hash for those that carry the cookie: use one of the two")
 			}
 		}
@@ -116,11 +118,11 @@ func (c *checker) run(l *model.Listeners) {
 		ptr := "/TcpListeners/" + strconv.Itoa(i)
 		c.listener(ptr, t.ListenerName, timeouts(t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit), t.BackendServer)
 		if t.EnableRepeaterMode == model.On && t.EnableSourceIp != model.On {
-			c.add(ptr+"/EnableRepeaterMode", "repeater-needs-source-ip",
+			c.add(ptr+"/EnableRepeaterMode", RuleRepeaterNeedsSourceIP,
 				`EnableRepeaterMode "on" requires EnableSourceIp "on": a relay must pass the client address on to the servers`)
 		}
 		if t.EnableRepeaterMode == model.On && len(t.AclWhiteList) > 0 {
-			c.add(ptr+"/AclWhiteList", "repeater-whitelist",
+			c.add(ptr+"/AclWhiteList", RuleRepeaterWhitelist,
 				"with EnableRepeaterMode on, HAProxy checks AclWhiteList against the relay that connects and sends the PROXY header, not against the client addresses it carries: list the relays' addresses")
 		}
 	}
@@ -137,12 +139,12 @@ func timeouts(client, clientUnit, connect, connectUnit, server, serverUnit strin
 func (c *checker) listener(ptr, name string, tos []timeout, servers []model.BackendServer) {
 	for _, t := range tos {
 		if ms, ok := timeoutMS(t.value, t.unit); ok && ms > maxTimeoutMS {
-			c.add(ptr+"/"+t.field, "timeout",
-				fmt.Sprintf("%s %s%s is %d ms, above HAProxy's limit of 2147483647 ms (about 24.8 days)", t.field, t.value, t.unit, ms))
+			c.add(ptr+"/"+t.field, RuleTimeout,
+				fmt.Sprintf("%s %s%s is %d ms, above HAProxy's limit of %d ms (about 24.8 days)", t.field, t.value, t.unit, ms, maxTimeoutMS))
 		}
 	}
 	if len(servers) == 0 && !c.suppress[ptr+"/BackendServer"] {
-		c.add(ptr+"/BackendServer", "no-backend-servers",
+		c.add(ptr+"/BackendServer", RuleNoBackendServers,
 			fmt.Sprintf("listener %q has no BackendServer: every request to it will fail until servers are added", name))
 	}
 	seen := map[string]int{}
@@ -152,7 +154,7 @@ func (c *checker) listener(ptr, name string, tos []timeout, servers []model.Back
 		}
 		key := hostPort(s.IP, s.Port)
 		if j, ok := seen[key]; ok {
-			c.add(ptr+"/BackendServer/"+strconv.Itoa(i), "server-unique",
+			c.add(ptr+"/BackendServer/"+strconv.Itoa(i), RuleServerUnique,
 				fmt.Sprintf("BackendServer %s is listed twice in this listener (also BackendServer %d); list each IP:Port once", key, j))
 			continue
 		}
@@ -181,15 +183,15 @@ func (c *checker) crossListener(l *model.Listeners) {
 	}
 	visit := func(ptr, name string, port int) {
 		if model.IsReservedProxyName(name) {
-			c.add(ptr+"/ListenerName", "listener-name-reserved",
+			c.add(ptr+"/ListenerName", RuleListenerNameReserved,
 				fmt.Sprintf("ListenerName %q is the instance's own %q proxy (the status page), which the config keeps; choose another name", name, name))
 		} else if owner, ok := backends[name]; ok {
-			c.add(ptr+"/ListenerName", "listener-name-reserved",
+			c.add(ptr+"/ListenerName", RuleListenerNameReserved,
 				fmt.Sprintf("ListenerName %q is the name of the backend that %s compiles to; haproxy refuses two proxies with one name, so choose another name", name, owner))
 		}
 		if name != "" {
 			if first, ok := names[name]; ok {
-				c.add(ptr+"/ListenerName", "listener-name-unique",
+				c.add(ptr+"/ListenerName", RuleListenerNameUnique,
 					fmt.Sprintf("ListenerName %q is already used by %s; names must be unique across HTTP and TCP listeners", name, first))
 			} else {
 				names[name] = c.where(ptr)
@@ -197,7 +199,7 @@ func (c *checker) crossListener(l *model.Listeners) {
 		}
 		if port != 0 {
 			if first, ok := ports[port]; ok {
-				c.add(ptr+"/ListenerPort", "port-unique",
+				c.add(ptr+"/ListenerPort", RulePortUnique,
 					fmt.Sprintf("ListenerPort %d is already used by %s; each listener needs its own port", port, first))
 			} else {
 				ports[port] = c.where(ptr)
@@ -209,7 +211,7 @@ func (c *checker) crossListener(l *model.Listeners) {
 		visit(ptr, h.ListenerName, h.ListenerPort)
 		if sp := h.SessionPersistence; sp != nil && sp.Key != "" {
 			if first, ok := keys[sp.Key]; ok {
-				c.add(ptr+"/SessionPersistence/Key", "cookie-key-unique",
+				c.add(ptr+"/SessionPersistence/Key", RuleCookieKeyUnique,
 					fmt.Sprintf("SessionPersistence Key %q is already used by %s; cookie keys must be unique", sp.Key, first))
 			} else {
 				keys[sp.Key] = c.where(ptr)
@@ -221,59 +223,102 @@ func (c *checker) crossListener(l *model.Listeners) {
 	}
 }
 
-// required reports documented required fields that are missing, and marks
-// them so that their zero values are not reported again.
+// required reports the fields the field table marks Required that are
+// missing (in a present parent object or list element), and marks them so
+// that their zero values are not reported again. The message names the
+// field and the table's hint: "Scheduler (roundrobin, ...) is required".
 func (c *checker) required(l *model.Listeners) {
 	if c.suppress == nil {
 		c.suppress = map[string]bool{}
 	}
-	need := func(ptr string, zero bool, what string) {
-		if !c.present(ptr, zero) {
-			c.suppress[ptr] = true
-			c.add(ptr, "required", what+" is required")
-		}
+	for i := range l.HttpListeners {
+		c.requiredIn(model.KindHTTP, "/HttpListeners/"+strconv.Itoa(i), reflect.ValueOf(&l.HttpListeners[i]).Elem())
 	}
-	common := func(ptr string, name, mode string, timeouts []timeout, sched string, servers []model.BackendServer) {
-		need(ptr+"/ListenerName", name == "", "ListenerName")
-		need(ptr+"/ListenerPort", false, "ListenerPort (1-65535)")
-		need(ptr+"/ListenerMode", mode == "", "ListenerMode")
-		need(ptr+"/MaxConn", false, "MaxConn (an integer >= 1)")
-		for _, t := range timeouts {
-			need(ptr+"/"+t.field, t.value == "", t.field+` (a positive integer string such as "5000")`)
-			need(ptr+"/"+t.field+"Unit", t.unit == "", t.field+`Unit ("ms" or "s")`)
-		}
-		need(ptr+"/Scheduler", sched == "", "Scheduler (roundrobin, leastconn, static-rr or source)")
-		// BackendServer absent or null is no servers (no-backend-servers):
-		// the Go SDK (omitempty) and the Python SDK drop empty lists.
-		for i, s := range servers {
-			sp := ptr + "/BackendServer/" + strconv.Itoa(i)
-			need(sp+"/IP", s.IP == "", "BackendServer IP")
-			need(sp+"/Port", false, "BackendServer Port")
-			need(sp+"/Weight", s.Weight == "", `BackendServer Weight ("1" to "256")`)
-			need(sp+"/MaxConn", false, "BackendServer MaxConn")
-		}
+	for i := range l.TcpListeners {
+		c.requiredIn(model.KindTCP, "/TcpListeners/"+strconv.Itoa(i), reflect.ValueOf(&l.TcpListeners[i]).Elem())
 	}
-	for i, h := range l.HttpListeners {
-		ptr := "/HttpListeners/" + strconv.Itoa(i)
-		common(ptr, h.ListenerName, h.ListenerMode,
-			timeouts(h.ClientTimeout, h.ClientTimeoutUnit, h.ConnectTimeout, h.ConnectTimeoutUnit, h.ServerTimeout, h.ServerTimeoutUnit),
-			h.Scheduler, h.BackendServer)
-		need(ptr+"/StickySession", h.StickySession == "", `StickySession ("on" or "off")`)
-		if sp := h.SessionPersistence; sp != nil {
-			need(ptr+"/SessionPersistence/Key", sp.Key == "", "SessionPersistence Key")
-			if sp.Timer != nil {
-				need(ptr+"/SessionPersistence/Timer/MaxIdle", false, "Timer MaxIdle (0-7200, 0 = not set)")
-				need(ptr+"/SessionPersistence/Timer/MaxLife", false, "Timer MaxLife (0-7200, 0 = not set)")
+}
+
+// requiredField is a required field of the table with the way to it from
+// its listener: one step per pointer token.
+type requiredField struct {
+	what  string // "Scheduler (roundrobin, ...)"
+	steps []step
+}
+
+// step is one pointer token: a struct field (its index and JSON name) or
+// every element of a list ("*").
+type step struct {
+	every bool
+	index int
+	name  string
+}
+
+// requiredFields are the table's required fields of each listener kind,
+// resolved against the model's types once.
+var requiredFields = func() map[model.Kind][]requiredField {
+	roots := map[model.Kind]reflect.Type{model.KindHTTP: reflect.TypeOf(model.HttpListener{}), model.KindTCP: reflect.TypeOf(model.TcpListener{})}
+	out := map[model.Kind][]requiredField{}
+	for _, f := range model.Fields() {
+		for k, t := range roots {
+			if !f.Required || !f.In.Has(k) {
+				continue
 			}
-		}
-		if o := h.Option; o != nil && o.Httpchk != nil {
-			need(ptr+"/Option/Httpchk/Uri", o.Httpchk.Uri == "", "Httpchk Uri")
+			rf := requiredField{what: f.Label}
+			if f.Hint != "" {
+				rf.what += " (" + f.Hint + ")"
+			}
+			for _, tok := range strings.Split(strings.TrimPrefix(f.Pointer, "/"), "/") {
+				for t.Kind() == reflect.Pointer {
+					t = t.Elem()
+				}
+				if tok == "*" {
+					rf.steps = append(rf.steps, step{every: true})
+					t = t.Elem()
+					continue
+				}
+				for i := 0; i < t.NumField(); i++ {
+					if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name == tok {
+						rf.steps = append(rf.steps, step{index: i, name: tok})
+						t = t.Field(i).Type
+						break
+					}
+				}
+			}
+			out[k] = append(out[k], rf)
 		}
 	}
-	for i, t := range l.TcpListeners {
-		ptr := "/TcpListeners/" + strconv.Itoa(i)
-		common(ptr, t.ListenerName, t.ListenerMode,
-			timeouts(t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit),
-			t.Scheduler, t.BackendServer)
+	return out
+}()
+
+func (c *checker) requiredIn(k model.Kind, ptr string, v reflect.Value) {
+	for _, f := range requiredFields[k] {
+		c.need(ptr, v, f.steps, f.what)
+	}
+}
+
+// need follows steps from v (at ptr) and reports the field they end at when
+// it is missing. A nil object on the way means the parent is absent:
+// nothing is required of it. Without a document a string is missing when
+// empty; other values always count as set.
+func (c *checker) need(ptr string, v reflect.Value, steps []step, what string) {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	switch {
+	case len(steps) == 0:
+		if !c.present(ptr, v.Kind() == reflect.String && v.String() == "") {
+			c.suppress[ptr] = true
+			c.add(ptr, RuleRequired, what+" is required")
+		}
+	case steps[0].every:
+		for i := 0; i < v.Len(); i++ {
+			c.need(ptr+"/"+strconv.Itoa(i), v.Index(i), steps[1:], what)
+		}
+	default:
+		c.need(ptr+"/"+steps[0].name, v.Field(steps[0].index), steps[1:], what)
 	}
 }

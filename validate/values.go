@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/lbconf/lbconf/model"
 )
 
 // Value predicates shared by the field rules. Each accepts only text that is
@@ -13,25 +15,27 @@ import (
 var (
 	// listenerNameRe is what HAProxy takes in a proxy name.
 	listenerNameRe = regexp.MustCompile(`^[A-Za-z0-9_.:-]+$`)
-	// listenerNameDocRe is the documented pattern, which the platform does
-	// not enforce (a warning).
-	listenerNameDocRe = regexp.MustCompile(`^[a-z]([a-z0-9_]*[a-z0-9])?$`)
-	cookieKeyRe       = regexp.MustCompile(`^[a-z][a-z0-9_]*[a-z0-9]$`)
-	certificateRe     = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+	// listenerNameDocRe is the documented pattern (field table), which the
+	// platform does not enforce (a warning).
+	listenerNameDocRe = regexp.MustCompile(model.MustField(model.KindBoth, model.PtrListenerName).Pattern)
+	cookieKeyField    = model.MustField(model.KindHTTP, "/SessionPersistence/Key")
+	cookieKeyRe       = regexp.MustCompile(cookieKeyField.Pattern)
+	certificateRe     = regexp.MustCompile(model.MustField(model.KindHTTP, "/CertificateIds/*/CertificateId").Pattern)
 	positiveIntRe     = regexp.MustCompile(`^[1-9][0-9]*$`)
 )
 
 // GlobalMaxConn is the documented config's global maxconn.
 const globalMaxConn = 150000
 
-// maxTimeoutMS is HAProxy's largest timeout.
-const maxTimeoutMS = 2147483647
+// maxTimeoutMS is HAProxy's largest timeout: the field table's Max of the
+// timeouts, which is in milliseconds.
+var maxTimeoutMS = model.MustField(model.KindBoth, "/ClientTimeout").Max
 
 func isListenerName(s string) bool { return len(s) <= 50 && listenerNameRe.MatchString(s) }
 
 func isDocumentedListenerName(s string) bool { return listenerNameDocRe.MatchString(s) }
 
-func isCookieKey(s string) bool { return len(s) >= 2 && len(s) <= 15 && cookieKeyRe.MatchString(s) }
+func isCookieKey(s string) bool { return len(s) <= cookieKeyField.MaxLen && cookieKeyRe.MatchString(s) }
 
 func isCertificateID(s string) bool { return certificateRe.MatchString(s) }
 
@@ -97,11 +101,11 @@ func timeoutMS(value, unit string) (int64, bool) {
 
 // weight parses a Weight string.
 func weight(s string) (int, bool) {
-	if !positiveIntRe.MatchString(s) || len(s) > 3 {
+	if !positiveIntRe.MatchString(s) || len(s) > len(strconv.FormatInt(weightField.Max, 10)) {
 		return 0, false
 	}
 	n, _ := strconv.Atoi(s)
-	return n, n >= 1 && n <= 256
+	return n, inRange(weightField, int64(n))
 }
 
 // isHealthURI accepts an absolute path of visible ASCII that HAProxy reads

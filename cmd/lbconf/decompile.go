@@ -15,8 +15,9 @@ import (
 )
 
 // ruleDecompileLoss names the findings decompile prints for what the
-// listener model cannot hold.
-const ruleDecompileLoss = "decompile-loss"
+// listener model cannot hold (declared, with its catalogue entry, in
+// package decompile).
+const ruleDecompileLoss = decompile.RuleLoss
 
 func decompileCommand() *cli.Command {
 	return &cli.Command{

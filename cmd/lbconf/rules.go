@@ -13,6 +13,7 @@ import (
 	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/config"
+	"github.com/lbconf/lbconf/decompile"
 	"github.com/lbconf/lbconf/docs"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/finding"
@@ -22,10 +23,11 @@ import (
 )
 
 // allRules is the whole catalogue: listener-document rules, the compiler's
-// own, cfg rules, and push's haproxy -c check.
+// own, cfg rules, decompile's losses, and push's haproxy -c check.
 func allRules() []finding.Rule {
 	rules := append(validate.Rules(), compiler.Rules()...)
 	rules = append(rules, cfglint.Rules()...)
+	rules = append(rules, decompile.Rules()...)
 	rules = append(rules, haproxycheck.Rules()...)
 	rules = append(rules, config.Rules...)
 	rules = append(rules, estate.Rules...)

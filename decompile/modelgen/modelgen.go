@@ -1,5 +1,6 @@
 // Package modelgen generates random valid listener models for property
-// tests: every error rule of SPEC section 2 holds (name syntax and
+// tests, drawing enumerated values and ranges from model's field table:
+// every error rule of SPEC section 2 holds (name syntax and
 // uniqueness, unique ports and cookie keys, no reserved port, weights 1-256,
 // timeouts within range, cookie timers, repeater mode only with source IP,
 // certificate ids, ...), so the compiler accepts every model it makes.
@@ -8,6 +9,7 @@ package modelgen
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/netip"
 	"strconv"
@@ -81,7 +83,7 @@ func (g *Gen) name() string {
 
 func (g *Gen) port() int {
 	for {
-		p := 1 + g.r.IntN(65535)
+		p := g.between(model.KindBoth, model.PtrListenerPort, math.MaxInt32)
 		if model.IsReservedPort(p) || p == model.StatusPort {
 			continue
 		}
@@ -92,14 +94,39 @@ func (g *Gen) port() int {
 	}
 }
 
+// timeout draws a timeout of at most ten minutes or a day, in a unit of
+// the field table.
 func (g *Gen) timeout() (string, string) {
-	if g.r.IntN(2) == 0 {
-		return strconv.Itoa(1 + g.r.IntN(600000)), "ms"
+	unit := g.value(model.KindBoth, model.PtrTimeoutUnit, false)
+	hi := int64(600000)
+	if unit != "ms" {
+		hi = 86400
 	}
-	return strconv.Itoa(1 + g.r.IntN(86400)), "s"
+	return strconv.Itoa(g.between(model.KindBoth, "/ClientTimeout", hi)), unit
 }
 
 func (g *Gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
+
+// value draws one of the allowed values of an enumerated field from the
+// field table; with empty, "" too when the table makes "" the default.
+func (g *Gen) value(k model.Kind, ptr string, empty bool) string {
+	f := model.MustField(k, ptr)
+	var xs []string
+	for _, v := range f.Values {
+		xs = append(xs, v.Doc)
+	}
+	if empty && f.EmptyIsDefault {
+		xs = append(xs, "")
+	}
+	return g.pick(xs...)
+}
+
+// between draws an integer of the field's range, capped at hi.
+func (g *Gen) between(k model.Kind, ptr string, hi int64) int {
+	f := model.MustField(k, ptr)
+	top := min(f.Max, hi)
+	return int(f.Min + g.r.Int64N(top-f.Min+1))
+}
 
 func (g *Gen) ipv4() string {
 	return fmt.Sprintf("%d.%d.%d.%d", 1+g.r.IntN(223), g.r.IntN(256), g.r.IntN(256), 1+g.r.IntN(254))
@@ -159,8 +186,9 @@ func (g *Gen) servers() []model.BackendServer {
 		default:
 			ip = g.ipv4()
 		}
-		s := model.BackendServer{IP: ip, Port: 1 + g.r.IntN(65535),
-			Weight: strconv.Itoa(1 + g.r.IntN(256)), MaxConn: 1 + g.r.IntN(100000)}
+		s := model.BackendServer{IP: ip, Port: g.between(model.KindBoth, "/BackendServer/*/Port", math.MaxInt32),
+			Weight:  strconv.Itoa(g.between(model.KindBoth, "/BackendServer/*/Weight", math.MaxInt32)),
+			MaxConn: 1 + g.r.IntN(100000)}
 		k := strings.ToLower(ip) + ":" + strconv.Itoa(s.Port)
 		if seen[k] {
 			continue
@@ -171,14 +199,20 @@ func (g *Gen) servers() []model.BackendServer {
 	return out
 }
 
+// The cookie timer fields.
+const (
+	timerIdle = "/SessionPersistence/Timer/MaxIdle"
+	timerLife = "/SessionPersistence/Timer/MaxLife"
+)
+
 func (g *Gen) http() model.HttpListener {
 	h := model.HttpListener{
 		ListenerName:  g.name(),
 		ListenerPort:  g.port(),
 		ListenerMode:  model.ModeHTTP,
 		MaxConn:       1 + g.r.IntN(150000),
-		Scheduler:     g.pick("roundrobin", "leastconn", "static-rr", "source"),
-		StickySession: g.pick(model.On, model.Off),
+		Scheduler:     g.value(model.KindHTTP, model.PtrScheduler, false),
+		StickySession: g.value(model.KindHTTP, model.PtrStickySession, false),
 		AclWhiteList:  g.acl(),
 		BackendServer: g.servers(),
 	}
@@ -195,16 +229,21 @@ func (g *Gen) http() model.HttpListener {
 			key = g.ident(2, 15)
 		}
 		g.keys[key] = true
-		sp := &model.SessionPersistence{Key: key, Mode: g.r.IntN(3)}
+		mode, _ := strconv.Atoi(g.value(model.KindHTTP, model.PtrCookieMode, false))
+		sp := &model.SessionPersistence{Key: key, Mode: mode}
 		switch g.r.IntN(4) {
 		case 0:
 		case 1:
 			sp.Timer = &model.Timer{}
 		case 2:
-			sp.Timer = &model.Timer{MaxIdle: g.r.IntN(7201)}
+			sp.Timer = &model.Timer{MaxIdle: g.between(model.KindHTTP, timerIdle, math.MaxInt32)}
 		default:
-			idle := g.r.IntN(7200)
-			sp.Timer = &model.Timer{MaxIdle: idle, MaxLife: idle + 1 + g.r.IntN(7200-idle)}
+			idle := g.between(model.KindHTTP, timerIdle, math.MaxInt32)
+			top := int(model.MustField(model.KindHTTP, timerLife).Max)
+			if idle >= top {
+				idle = top - 1
+			}
+			sp.Timer = &model.Timer{MaxIdle: idle, MaxLife: idle + 1 + g.r.IntN(top-idle)}
 		}
 		h.SessionPersistence = sp
 	}
@@ -217,7 +256,7 @@ func (g *Gen) http() model.HttpListener {
 		if g.r.IntN(3) == 0 {
 			uri += "?a=1&b=%20"
 		}
-		h.Option = &model.Option{Httpchk: &model.Httpchk{Method: g.pick("GET", "HEAD", "OPTIONS"), Uri: uri}}
+		h.Option = &model.Option{Httpchk: &model.Httpchk{Method: g.value(model.KindHTTP, model.PtrHttpchkMethod, false), Uri: uri}}
 	}
 	return h
 }
@@ -228,18 +267,18 @@ func (g *Gen) tcp() model.TcpListener {
 		ListenerPort:  g.port(),
 		ListenerMode:  model.ModeTCP,
 		MaxConn:       1 + g.r.IntN(150000),
-		Scheduler:     g.pick("roundrobin", "leastconn", "static-rr", "source"),
+		Scheduler:     g.value(model.KindTCP, model.PtrScheduler, false),
 		AclWhiteList:  g.acl(),
 		BackendServer: g.servers(),
 	}
 	t.ClientTimeout, t.ClientTimeoutUnit = g.timeout()
 	t.ConnectTimeout, t.ConnectTimeoutUnit = g.timeout()
 	t.ServerTimeout, t.ServerTimeoutUnit = g.timeout()
-	t.EnableSourceIp = g.pick(model.On, model.Off, "")
-	if t.EnableSourceIp == model.On {
-		t.EnableRepeaterMode = g.pick(model.On, model.Off, "")
-	} else {
-		t.EnableRepeaterMode = g.pick(model.Off, "")
+	// Repeater mode only with source IP (rule repeater-needs-source-ip).
+	t.EnableSourceIp = g.value(model.KindTCP, model.PtrEnableSourceIp, true)
+	t.EnableRepeaterMode = g.value(model.KindTCP, model.PtrEnableRepeaterMode, true)
+	if t.EnableRepeaterMode == model.On && t.EnableSourceIp != model.On {
+		t.EnableRepeaterMode = model.Off
 	}
 	return t
 }
