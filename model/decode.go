@@ -296,6 +296,23 @@ var (
 	envelopeKeys = []string{"service", "version", "action"}
 )
 
+// ShapeKeys returns the keys a document of shape s may have at its top
+// level (for ShapeDescribe; its Data has those of ShapeBare). The SDK
+// envelope keys (EnvelopeKeys) are allowed beside them.
+func ShapeKeys(s Shape) []string {
+	switch s {
+	case ShapeRequest:
+		return append([]string(nil), requestKeys...)
+	case ShapeDescribe:
+		return append([]string(nil), describeKeys...)
+	}
+	return append([]string(nil), bareKeys...)
+}
+
+// EnvelopeKeys returns the top-level keys of the Python SDK's request
+// bodies, which documents of any shape may carry and Decode ignores.
+func EnvelopeKeys() []string { return append([]string(nil), envelopeKeys...) }
+
 const shapesHelp = `a listener document is a JSON or YAML object: {"HttpListeners": [...], "TcpListeners": [...]}, ` +
 	`a ModifyLoadBalancerStrategys/AddLoadBalancerStrategys body (with "InstanceUuid"), ` +
 	`or a DescribeLoadBalancerStrategys response (with "Data")`

@@ -101,6 +101,11 @@ type Field struct {
 	// MaxLen its longest length (0: no limit beyond Pattern).
 	Pattern string `json:"pattern,omitempty"`
 	MaxLen  int    `json:"maxLength,omitempty"`
+	// Syntax is the regular expression lint enforces (an error) when it is
+	// wider than the documented Pattern, which is then only a warning: the
+	// platform accepts and creates values outside it. "" when Pattern
+	// itself is enforced.
+	Syntax string `json:"syntax,omitempty"`
 	// Default is the value the API assumes when the field is absent (or,
 	// with EmptyIsDefault, empty), as the document writes it; "" for none.
 	Default        string `json:"default,omitempty"`
@@ -157,7 +162,7 @@ func timeoutFields(which, explain, haproxy string) []Field {
 var table = func() []Field {
 	fs := []Field{
 		{Pointer: PtrListenerName, In: KindBoth, Type: TypeString, Required: true,
-			Pattern: `^[a-z]([a-z0-9_]*[a-z0-9])?$`, MaxLen: 50,
+			Pattern: `^[a-z]([a-z0-9_]*[a-z0-9])?$`, Syntax: `^[A-Za-z0-9_.:-]+$`, MaxLen: 50,
 			Rules:   []string{"required", "listener-name", "listener-name-doc", "listener-name-reserved", "listener-name-unique"},
 			Explain: "the proxy name in haproxy.cfg", HAProxy: "frontend/listen NAME"},
 		{Pointer: PtrListenerPort, In: KindBoth, Type: TypeInteger, Accepts: TypeString, Required: true,
@@ -236,7 +241,9 @@ var table = func() []Field {
 			Values:  []Value{{Doc: "GET", HAProxy: "GET"}, {Doc: "HEAD", HAProxy: "HEAD"}, {Doc: "OPTIONS", HAProxy: "OPTIONS"}},
 			Default: "GET", EmptyIsDefault: true, Rules: []string{"httpchk-method"},
 			Explain: "the health check's HTTP method", HAProxy: "option httpchk"},
-		{Pointer: "/Option/Httpchk/Uri", In: KindHTTP, Type: TypeString, Required: true,
+		// Uri: a path of visible ASCII that HAProxy reads as one word (no
+		// '#', quotes or backslashes).
+		{Pointer: "/Option/Httpchk/Uri", In: KindHTTP, Type: TypeString, Required: true, Pattern: `^/[!$-&(-\[\]-~]*$`,
 			Rules: []string{"required", "httpchk-uri"}, Explain: "the health check's path", HAProxy: "option httpchk"},
 		{Pointer: PtrEnableSourceIp, In: KindTCP, Type: TypeString, Values: onOffValues("send-proxy"), Quote: true,
 			Default: Off, EmptyIsDefault: true, Rules: []string{"on-off", "repeater-needs-source-ip"},

@@ -45,7 +45,7 @@ func setPointer(doc any, ptr string, v any, remove bool) {
 }
 
 // lintAndSchema mutates valid-basic.json and reports whether lint finds an
-// error at ptr (or anywhere, for removals) and whether the schema rejects it.
+// error at or below ptr (or anywhere, for removals) and whether the schema rejects it.
 func lintAndSchema(t *testing.T, s *jsonschema.Schema, base []byte, ptr string, v any, remove bool) (lintErr bool, findings []finding.Finding, schemaErr error) {
 	t.Helper()
 	var doc any
@@ -59,7 +59,7 @@ func lintAndSchema(t *testing.T, s *jsonschema.Schema, base []byte, ptr string, 
 		t.Fatal(err)
 	}
 	for _, f := range validate.Document(d) {
-		if f.Severity == finding.Error && (remove || f.Pointer == ptr) {
+		if f.Severity == finding.Error && (remove || f.Pointer == ptr || strings.HasPrefix(f.Pointer, ptr+"/")) {
 			lintErr = true
 			findings = append(findings, f)
 		}
@@ -74,17 +74,14 @@ func lintAndSchema(t *testing.T, s *jsonschema.Schema, base []byte, ptr string, 
 // the reverse holds too.
 func TestFactsAgree(t *testing.T) {
 	s := compile(t)
-	base, err := os.ReadFile("../testdata/lint/valid-basic.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := withCertificate(t)
 	long := strings.Repeat("a", 51)
 	tests := []struct {
 		ptr    string
 		exact  bool
 		values []any
 	}{
-		{"/HttpListeners/0/ListenerName", true, []any{"a", "a_", "A", "ab-c", long, long[:50], "web_1", "1a", ""}},
+		{"/HttpListeners/0/ListenerName", true, []any{"a", "a_", "A", "ab-c", long, long[:50], "web_1", "1a", "", "a.b:c", "a b", "a/b", 5}},
 		{"/HttpListeners/0/ListenerPort", true, []any{0, 1, 22, 1080, 9100, 9101, 65535, 65536, 8081}},
 		{"/HttpListeners/0/ListenerMode", true, []any{"http", "tcp", "HTTP"}},
 		{"/TcpListeners/0/ListenerMode", true, []any{"http", "tcp"}},
@@ -96,15 +93,22 @@ func TestFactsAgree(t *testing.T) {
 		{"/TcpListeners/0/EnableSourceIp", true, []any{"on", "off", "yes"}},
 		{"/HttpListeners/0/BackendServer/0/Port", true, []any{0, 1, 65535, 65536}},
 		{"/HttpListeners/0/BackendServer/0/Weight", true, []any{"0", "1", "9", "10", "99", "100", "199", "200", "249", "250", "256", "257", "010", "300", ""}},
-		{"/HttpListeners/0/BackendServer/0/MaxConn", true, []any{0, 1}},
+		{"/HttpListeners/0/BackendServer/0/MaxConn", true, []any{0, 1, -1, "0", "01", " 1", 1.5, nil}},
+		{"/HttpListeners/0/ListenerPort", true, []any{"80", "080", "22", " 80", 80.5, true}},
+		{"/HttpListeners/0/BackendServer/0/Weight", true, []any{10, 0, 257, 1.5}},
+		{"/HttpListeners/0/SessionPersistence/Mode", true, []any{"1", "3", nil}},
+		{"/HttpListeners/0/SessionPersistence", true, []any{nil, map[string]any{}, map[string]any{"Key": "ab"}, "x"}},
+		{"/HttpListeners/0/AclWhiteList", true, []any{nil, []any{}, []any{" 10.0.0.0/8"}, []any{""}, "10.0.0.0/8"}},
 		{"/HttpListeners/0/BackendServer/0/IP", false, []any{"10.0.0.5", "::1", "", "a b", "host.example", "1.2.3.4.5"}},
 		{"/HttpListeners/0/AclWhiteList/0", false, []any{"10.0.0.0/8", "1.2.3.4", "x", "", "::/0", "10.0.0.0/33"}},
 		{"/HttpListeners/0/SessionPersistence/Key", true, []any{"a", "ab", "a_", "ab_c", "Ab", strings.Repeat("a", 15), strings.Repeat("a", 16)}},
 		{"/HttpListeners/0/SessionPersistence/Mode", true, []any{-1, 0, 1, 2, 3}},
 		{"/HttpListeners/0/SessionPersistence/Timer/MaxIdle", false, []any{-1, 0, 7200, 7201}},
 		{"/HttpListeners/0/Option/Httpchk/Method", true, []any{"GET", "HEAD", "OPTIONS", "get", "POST"}},
+		{"/HttpListeners/0/CertificateIds/0/CertificateId", true, []any{"a", "a_b", "", 5, -5, "A-1", nil}},
 		{"/HttpListeners/0/Option/Httpchk/Uri", true, []any{"/", "/health", "/a b", "/a#b", "a", "/q?x=1&y=2", `/a\b`, "/a'b", `/a"b`, "/é"}},
 	}
+	tests = append(tests, tableCases(t, base)...)
 	for _, tt := range tests {
 		for _, v := range tt.values {
 			lintErr, fs, schemaErr := lintAndSchema(t, s, base, tt.ptr, v, false)
@@ -133,4 +137,131 @@ func TestFactsAgree(t *testing.T) {
 			t.Errorf("removing %s: lint %v, schema %v", ptr, fs, schemaErr)
 		}
 	}
+}
+
+// tableCases draws values from the field table: each allowed value and a
+// stranger of an enumerated field, and each end of a range and one past
+// it, in the documented JSON type and the one also accepted, at the
+// field's place in valid-basic.json. A change of the table changes these
+// cases, the schema and lint together.
+func tableCases(t *testing.T, base []byte) []struct {
+	ptr    string
+	exact  bool
+	values []any
+} {
+	t.Helper()
+	var doc any
+	if err := json.Unmarshal(base, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []struct {
+		ptr    string
+		exact  bool
+		values []any
+	}
+	for _, f := range model.Fields() {
+		if f.Type == model.TypeObject || f.Type == model.TypeArray {
+			continue
+		}
+		list := "/TcpListeners/0"
+		if f.In.Has(model.KindHTTP) {
+			list = "/HttpListeners/0"
+		}
+		ptr := list + strings.ReplaceAll(f.Pointer, "*", "0")
+		if !hasPointer(doc, ptr) {
+			t.Errorf("valid-basic.json has no %s: the table's field %s is not checked", ptr, f.Pointer)
+			continue
+		}
+		var docs []string
+		for _, v := range f.Values {
+			docs = append(docs, v.Doc)
+		}
+		if len(f.Values) > 0 {
+			docs = append(docs, "zz", "-1", "99")
+		}
+		if f.HasRange {
+			for _, n := range []int64{f.Min - 1, f.Min, f.Max, f.Max + 1} {
+				docs = append(docs, strconv.FormatInt(n, 10))
+			}
+		}
+		for _, n := range f.Reserved {
+			docs = append(docs, strconv.Itoa(n))
+		}
+		var values []any
+		for _, d := range docs {
+			for _, ty := range []string{f.Type, f.Accepts} {
+				switch ty {
+				case model.TypeString:
+					values = append(values, d)
+				case model.TypeInteger:
+					if n, err := strconv.ParseInt(d, 10, 64); err == nil {
+						values = append(values, n)
+					}
+				}
+			}
+		}
+		// A timeout's range is in milliseconds whatever its unit: lint
+		// also rejects values below the Max in seconds. Rules across
+		// fields are lint's alone.
+		exact := !strings.HasSuffix(f.Name, "Timeout")
+		for _, r := range f.Rules {
+			if crossFieldErrors[r] {
+				exact = false
+			}
+		}
+		out = append(out, struct {
+			ptr    string
+			exact  bool
+			values []any
+		}{ptr, exact, values})
+	}
+	return out
+}
+
+// crossFieldErrors are the error rules that relate a field to others,
+// which the schema does not express.
+var crossFieldErrors = map[string]bool{
+	validate.RuleRepeaterNeedsSourceIP: true, validate.RuleListenerNameUnique: true, validate.RulePortUnique: true,
+	validate.RuleServerUnique: true, validate.RuleCookieKeyUnique: true,
+}
+
+// hasPointer reports whether a decoded JSON document has a value at ptr.
+func hasPointer(doc any, ptr string) bool {
+	cur := doc
+	for _, p := range strings.Split(ptr, "/")[1:] {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[p]
+			if !ok {
+				return false
+			}
+			cur = v
+		case []any:
+			n, err := strconv.Atoi(p)
+			if err != nil || n >= len(c) {
+				return false
+			}
+			cur = c[n]
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// withCertificate returns valid-basic.json with a certificate on its HTTP
+// listener, so that the certificate fields are checked too.
+func withCertificate(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/lint/valid-basic.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	setPointer(doc, "/HttpListeners/0/CertificateIds", []any{map[string]any{"CertificateId": "ssl-1a2b", "CertificateName": "web"}}, false)
+	out, _ := json.Marshal(doc)
+	return out
 }

@@ -13,14 +13,16 @@ import (
 // safe to place in haproxy.cfg as one word.
 
 var (
-	// listenerNameRe is what HAProxy takes in a proxy name.
-	listenerNameRe = regexp.MustCompile(`^[A-Za-z0-9_.:-]+$`)
+	// listenerNameRe is what HAProxy takes in a proxy name (field table:
+	// Syntax).
+	listenerNameRe = regexp.MustCompile(model.MustField(model.KindBoth, model.PtrListenerName).Syntax)
 	// listenerNameDocRe is the documented pattern (field table), which the
 	// platform does not enforce (a warning).
 	listenerNameDocRe = regexp.MustCompile(model.MustField(model.KindBoth, model.PtrListenerName).Pattern)
 	cookieKeyField    = model.MustField(model.KindHTTP, "/SessionPersistence/Key")
 	cookieKeyRe       = regexp.MustCompile(cookieKeyField.Pattern)
 	certificateRe     = regexp.MustCompile(model.MustField(model.KindHTTP, "/CertificateIds/*/CertificateId").Pattern)
+	healthURIRe       = regexp.MustCompile(model.MustField(model.KindHTTP, "/Option/Httpchk/Uri").Pattern)
 	positiveIntRe     = regexp.MustCompile(`^[1-9][0-9]*$`)
 )
 
@@ -109,16 +111,5 @@ func weight(s string) (int, bool) {
 }
 
 // isHealthURI accepts an absolute path of visible ASCII that HAProxy reads
-// as one word: no '#', quotes or backslashes.
-func isHealthURI(s string) bool {
-	if !strings.HasPrefix(s, "/") {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c > '~' || c == '#' || c == '"' || c == '\'' || c == '\\' {
-			return false
-		}
-	}
-	return true
-}
+// as one word: no '#', quotes or backslashes (the field table's Pattern).
+func isHealthURI(s string) bool { return healthURIRe.MatchString(s) }
