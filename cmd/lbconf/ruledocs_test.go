@@ -6,6 +6,7 @@ import (
 
 	"github.com/lbconf/lbconf/docs"
 	"github.com/lbconf/lbconf/internal/golden"
+	"github.com/lbconf/lbconf/model"
 )
 
 // TestRulesDoc regenerates docs/rules.md from the catalogue and the rule
@@ -53,5 +54,34 @@ func TestRulePage(t *testing.T) {
 		if docs.RuleSection(r.Name) == "" {
 			t.Errorf("docs/rules.md has no section for %s", r.Name)
 		}
+	}
+}
+
+// TestRuleFields: every rule the field table names is in the catalogue,
+// and its section of docs/rules.md lists the field with the table's facts.
+func TestRuleFields(t *testing.T) {
+	known := map[string]bool{}
+	for _, r := range allRules() {
+		known[r.Name] = true
+	}
+	for _, f := range model.Fields() {
+		for _, r := range f.Rules {
+			if !known[r] {
+				t.Errorf("%s: the field table names rule %s, which the catalogue does not have", f.Pointer, r)
+				continue
+			}
+			if sec := docs.RuleSection(r); !strings.Contains(sec, "`"+strings.TrimPrefix(f.Pointer, "/")+"` ("+f.In.String()+")") {
+				t.Errorf("docs/rules.md#%s does not list %s", r, f.Pointer)
+			}
+		}
+	}
+	sec := docs.RuleSection("cookie-mode")
+	for _, want := range []string{model.MustField(model.KindHTTP, model.PtrCookieMode).Choices(true), "haproxy.cfg `cookie KEY`"} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("docs/rules.md#cookie-mode lacks %q:\n%s", want, sec)
+		}
+	}
+	if sec := docs.RuleSection("reserved-port"); !strings.Contains(sec, model.ReservedPortsText()+" reserved") {
+		t.Errorf("docs/rules.md#reserved-port lacks the reserved ports:\n%s", sec)
 	}
 }
