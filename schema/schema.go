@@ -342,7 +342,11 @@ func (g *generator) fieldSchema(t reflect.Type, k model.Kind, f model.Field) (*o
 	if !f.Required && zeroAllowed(f) {
 		types = append(types, "null") // null is "not set"
 	}
-	s.set("type", types)
+	if len(types) == 1 {
+		s.set("type", types[0])
+	} else {
+		s.set("type", types)
+	}
 	if f.Default != "" {
 		d, err := jsonValue(f.Type, f.Default)
 		if err != nil {
