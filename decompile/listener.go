@@ -9,12 +9,12 @@ import (
 
 	"github.com/haproxytech/config-parser/v5/types"
 
-	"github.com/lbconf/lbconf/cfgparse"
+	"github.com/lbconf/lbconf/haproxycfg/parse"
 	"github.com/lbconf/lbconf/model"
 )
 
 // httpListener builds an HTTP listener from a frontend and its backend.
-func (d *decompiler) httpListener(ptr string, fe, be *cfgparse.Section) model.HttpListener {
+func (d *decompiler) httpListener(ptr string, fe, be *parse.Section) model.HttpListener {
 	l := model.HttpListener{
 		ListenerName:   fe.Name,
 		ListenerMode:   model.ModeHTTP,
@@ -158,7 +158,7 @@ func (d *decompiler) noTimeout(p *proxy, kw string) {
 }
 
 // tcpListener builds a TCP listener from a `listen` section.
-func (d *decompiler) tcpListener(ptr string, s *cfgparse.Section) model.TcpListener {
+func (d *decompiler) tcpListener(ptr string, s *parse.Section) model.TcpListener {
 	l := model.TcpListener{
 		ListenerName:       s.Name,
 		ListenerMode:       model.ModeTCP,
@@ -209,7 +209,7 @@ func (d *decompiler) tcpListener(ptr string, s *cfgparse.Section) model.TcpListe
 // runs with the defaults' one, which the model then states explicitly.
 // Problems with that line are the defaults section's, reported by nobody
 // here (the prelude is not a loss).
-func (p *proxy) inherited(kw string) *cfgparse.Directive {
+func (p *proxy) inherited(kw string) *parse.Directive {
 	if p.sec.Defaults == nil {
 		return nil
 	}
@@ -432,7 +432,7 @@ func (p *proxy) bind(http bool) (port int, certs []model.Certificate, ssl bool) 
 			crts = append(crts, i)
 			i += 2
 		default:
-			n, _ := cfgparse.OptionWidth("bind", w[i:])
+			n, _ := parse.OptionWidth("bind", w[i:])
 			p.loseWords(dir, i, i+n, "on the bind", reasonNoEquivalent)
 			i += n
 		}
@@ -477,7 +477,7 @@ func (p *proxy) tcpBind() (port int, acceptProxy bool) {
 			i++
 			continue
 		}
-		n, _ := cfgparse.OptionWidth("bind", w[i:])
+		n, _ := parse.OptionWidth("bind", w[i:])
 		p.loseWords(dir, i, i+n, "on the bind", reasonNoEquivalent)
 		i += n
 	}
@@ -486,8 +486,8 @@ func (p *proxy) tcpBind() (port int, acceptProxy bool) {
 
 // bindLine takes the first usable bind line of the proxy and reports the
 // others and a bind address other than the one compile writes.
-func (p *proxy) bindLine() (*cfgparse.Directive, hostPort) {
-	var taken *cfgparse.Directive
+func (p *proxy) bindLine() (*parse.Directive, hostPort) {
+	var taken *parse.Directive
 	var hp hostPort
 	for _, dir := range p.all("bind") {
 		if dir.Unprocessed || len(dir.Fields) < 2 {
@@ -523,7 +523,7 @@ func (p *proxy) bindLine() (*cfgparse.Directive, hostPort) {
 // `tcp-request connection reject if !X` line that enforces them.
 func (p *proxy) whitelist() []string {
 	entries := []string{}
-	var reject *cfgparse.Directive
+	var reject *parse.Directive
 	for _, dir := range p.all("tcp-request") {
 		w := dir.Fields
 		var n string
@@ -538,7 +538,7 @@ func (p *proxy) whitelist() []string {
 		if reject != nil {
 			continue // left to sweep: the model has one whitelist
 		}
-		var acls []*cfgparse.Directive
+		var acls []*parse.Directive
 		for _, a := range p.all("acl") {
 			if len(a.Fields) >= 3 && a.Fields[1] == n {
 				acls = append(acls, a)
@@ -570,7 +570,7 @@ func (p *proxy) whitelist() []string {
 func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, sendProxy bool) {
 	servers = []model.BackendServer{}
 	type seen struct {
-		dir       *cfgparse.Directive
+		dir       *parse.Directive
 		sendProxy bool
 	}
 	var all []seen
@@ -627,7 +627,7 @@ func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, se
 				i += 2
 				continue
 			}
-			n, _ := cfgparse.OptionWidth("server", w[i:])
+			n, _ := parse.OptionWidth("server", w[i:])
 			p.loseWords(dir, i, i+n, "on server "+w[1], reasonNoEquivalent)
 			i += n
 		}

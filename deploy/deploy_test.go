@@ -15,7 +15,7 @@ import (
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/haproxycfg/check"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -125,8 +125,8 @@ func changedConfig(cfg string) string {
 }
 
 // noCheck stands in for haproxy -c: it accepts everything.
-func noCheck(context.Context, string, []byte, string) (*haproxycheck.Result, error) {
-	return &haproxycheck.Result{Binary: "fake", Version: "0"}, nil
+func noCheck(context.Context, string, []byte, string) (*check.Result, error) {
+	return &check.Result{Binary: "fake", Version: "0"}, nil
 }
 
 func backupFiles(t *testing.T, dir string) []string {
@@ -198,18 +198,18 @@ func TestPush(t *testing.T) {
 		{name: "lint error", uuid: customUUID, config: func(e *env) string { return e.config + "\nfrontend x\n    frobnicate on\n" },
 			refused: true, wantErr: "has errors for HAProxy 2.4"},
 		{name: "haproxy -c error", uuid: customUUID, config: func(e *env) string { return changedConfig(e.config) },
-			check: func(ctx context.Context, file string, text []byte, target string) (*haproxycheck.Result, error) {
-				return &haproxycheck.Result{ExitCode: 1, Findings: []finding.Finding{{File: file, Line: 3, Severity: finding.Error, Rule: haproxycheck.Rule, Message: "boom"}},
-					Notes: []haproxycheck.Note{{Line: 4, Text: "stats socket x"}}}, nil
+			check: func(ctx context.Context, file string, text []byte, target string) (*check.Result, error) {
+				return &check.Result{ExitCode: 1, Findings: []finding.Finding{{File: file, Line: 3, Severity: finding.Error, Rule: check.Rule, Message: "boom"}},
+					Notes: []check.Note{{Line: 4, Text: "stats socket x"}}}, nil
 			},
 			refused: true, wantErr: "has errors", said: []string{"haproxy -c (, ) rejects it", ":4: not checked by haproxy -c: stats socket x"}},
 		{name: "no haproxy binary", uuid: customUUID, config: func(e *env) string { return changedConfig(e.config) },
-			check: func(context.Context, string, []byte, string) (*haproxycheck.Result, error) {
-				return nil, fmt.Errorf("x: %w", haproxycheck.ErrNoBinary)
+			check: func(context.Context, string, []byte, string) (*check.Result, error) {
+				return nil, fmt.Errorf("x: %w", check.ErrNoBinary)
 			},
 			sent: true, backup: true, diff: true, said: []string{"haproxy -c skipped"}},
 		{name: "haproxy -c cannot run", uuid: customUUID, config: func(e *env) string { return changedConfig(e.config) },
-			check: func(context.Context, string, []byte, string) (*haproxycheck.Result, error) {
+			check: func(context.Context, string, []byte, string) (*check.Result, error) {
 				return nil, errors.New("exec format error")
 			},
 			wantErr: "exec format error; nothing was sent (--no-check skips haproxy -c)"},

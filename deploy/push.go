@@ -7,21 +7,21 @@ import (
 	"strings"
 
 	"github.com/lbconf/lbconf/cdsapi"
-	"github.com/lbconf/lbconf/cfglint"
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/haproxycfg"
+	"github.com/lbconf/lbconf/haproxycfg/check"
+	"github.com/lbconf/lbconf/haproxycfg/lint"
 	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // CheckFunc runs `haproxy -c` on a config for a target version, as
-// haproxycheck.Check does.
-type CheckFunc func(ctx context.Context, file string, text []byte, target string) (*haproxycheck.Result, error)
+// check.Check does.
+type CheckFunc func(ctx context.Context, file string, text []byte, target string) (*check.Result, error)
 
-// LocalCheck is the default CheckFunc: haproxycheck.Check with the binary
+// LocalCheck is the default CheckFunc: check.Check with the binary
 // it finds.
-func LocalCheck(ctx context.Context, file string, text []byte, target string) (*haproxycheck.Result, error) {
-	return haproxycheck.Check(ctx, file, text, haproxycheck.Options{Target: target})
+func LocalCheck(ctx context.Context, file string, text []byte, target string) (*check.Result, error) {
+	return check.Check(ctx, file, text, check.Options{Target: target})
 }
 
 // PushOptions configure [Push].
@@ -63,16 +63,16 @@ func Push(ctx context.Context, api API, ui UI, opts PushOptions) (*Result, error
 	res.Target = targetOf(ui, lb)
 
 	// Lint, then haproxy -c.
-	fs, err := cfglint.Lint(opts.File, opts.Config, res.Target)
+	fs, err := lint.Lint(opts.File, opts.Config, res.Target)
 	if err != nil {
 		return res, fmt.Errorf("linting %s: %w; nothing was sent", opts.File, err)
 	}
 	if !opts.SkipCheck {
-		check := opts.Check
-		if check == nil {
-			check = LocalCheck
+		checkFn := opts.Check
+		if checkFn == nil {
+			checkFn = LocalCheck
 		}
-		more, err := runCheck(ctx, ui, check, opts.File, opts.Config, res.Target)
+		more, err := runCheck(ctx, ui, checkFn, opts.File, opts.Config, res.Target)
 		if err != nil {
 			return res, err
 		}
@@ -112,7 +112,7 @@ func Push(ctx context.Context, api API, ui UI, opts PushOptions) (*Result, error
 	}
 	shownOld, shownNew := current, string(opts.Config)
 	if !opts.ShowSecrets {
-		shownOld, shownNew = cfgtext.MaskSecrets(shownOld), cfgtext.MaskSecrets(shownNew)
+		shownOld, shownNew = haproxycfg.MaskSecrets(shownOld), haproxycfg.MaskSecrets(shownNew)
 	}
 	if d := UnifiedDiff(from+")", opts.File, shownOld, shownNew); d != "" {
 		ui.Diff(d)
@@ -158,10 +158,10 @@ func targetOf(ui UI, lb cdsapi.LoadBalancer) string {
 
 // runCheck runs haproxy -c and reports what it could not check. No binary
 // is not an error: the check is skipped, and said so.
-func runCheck(ctx context.Context, ui UI, check CheckFunc, file string, text []byte, target string) ([]finding.Finding, error) {
-	r, err := check(ctx, file, text, target)
+func runCheck(ctx context.Context, ui UI, checkFn CheckFunc, file string, text []byte, target string) ([]finding.Finding, error) {
+	r, err := checkFn(ctx, file, text, target)
 	switch {
-	case errors.Is(err, haproxycheck.ErrNoBinary):
+	case errors.Is(err, check.ErrNoBinary):
 		ui.Info(fmt.Sprintf("haproxy -c skipped: %v", err))
 		return nil, nil
 	case err != nil && ctx.Err() != nil:

@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/lbconf/lbconf/cfgparse"
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/decompile"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycfg"
+	"github.com/lbconf/lbconf/haproxycfg/parse"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -74,7 +74,7 @@ func isCfg(name string, data []byte) bool {
 	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
 		return false
 	}
-	for _, s := range cfgtext.Split(string(data)) {
+	for _, s := range haproxycfg.Split(string(data)) {
 		if s.Kind != "" {
 			return true
 		}
@@ -85,13 +85,13 @@ func isCfg(name string, data []byte) bool {
 func loadCfg(name string, data []byte, opts decompile.Options) (*Document, error) {
 	// Parsed once: decompile reads the listeners, the loop below the
 	// sections of the losses and the prelude.
-	f, err := cfgparse.Parse(data)
+	f, err := parse.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: decompile: %w", name, err)
 	}
 	l, losses := decompile.FromFile(f, opts)
 	d := &Document{Name: name, Format: FormatCfg, Listeners: l, Losses: losses}
-	byHeader := map[int]*cfgparse.Section{}
+	byHeader := map[int]*parse.Section{}
 	for _, s := range f.Sections {
 		byHeader[s.Header.Num] = s
 	}
