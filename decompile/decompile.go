@@ -1,7 +1,7 @@
 // Package decompile parses a haproxy.cfg back into the listener model.
 //
-// It reads the layout lbconf's compiler writes (SPEC section 3, the shape of
-// the product's documented custom config): a `frontend N` whose
+// It reads the layout lbconf's compiler writes (the shape of the product's
+// documented custom config): a `frontend N` whose
 // `default_backend` is `N-abk`, plus `backend N-abk`, is an HTTP listener; a
 // `listen N` in mode tcp (other than `listen status`) is a TCP listener. The
 // fixed lines of that shape are recognised and dropped. Hand-edited files are

@@ -3,7 +3,7 @@
 // basic strategies ([ApplyStrategies], [AddStrategies]), plus the pulls
 // that read them back ([PullConfig], [PullStrategies]).
 //
-// Every change follows the same steps (SPEC section 6):
+// Every change follows the same steps, in this order:
 //
 //  1. read the instance (DescribeLoadBalancers) for its HAProxy version and
 //     mode; the version picks the lint target ("1.8.x" -> 1.8, "2.4.x" ->

@@ -1,5 +1,5 @@
 // Package lint checks haproxy.cfg text against the cfg rules of lbconf
-// (SPEC section 2), grounded in HAProxy's own facts: the keyword tables of
+// (`lbconf rules` lists them), grounded in HAProxy's own facts: the keyword tables of
 // its configuration manual per version (package haproxycfg/keywords) decide
 // whether a keyword is known, in the wrong section, deprecated, removed in
 // the target or newer than it. Lines are read as HAProxy reads them

@@ -3,7 +3,7 @@ package lint
 import "github.com/lbconf/lbconf/finding"
 
 // policy records, for every rule of the catalogue, its basis under the
-// severity policy (SPEC section 2) and why; Rules merges it into the
+// severity policy (README.md, "Severity policy") and why; Rules merges it into the
 // catalogue entries.
 var policy = map[string]struct {
 	basis finding.Basis
