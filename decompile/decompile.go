@@ -138,36 +138,21 @@ func checkConfigText(text []byte) error {
 	case bytes.IndexByte(text, '\n') < 0 && bytes.IndexByte(bytes.TrimRight(text, "\r"), '\r') >= 0:
 		return fmt.Errorf("%w: the input has CR-only line ends: haproxy reads lines ended by LF or CRLF (convert with tr '\\r' '\\n'); %s", ErrNotConfig, sectionsHelp)
 	}
-	first, firstLine := "", 0
-	for num, rest := 1, text; len(rest) > 0; num++ {
-		line := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
-		words := haproxycfg.Fields(string(bytes.TrimRight(line, "\r")))
-		if len(words) == 0 {
-			continue
-		}
-		if haproxycfg.IsSectionKeyword(words[0]) {
-			return nil // lines before it are reported as losses
-		}
-		if first == "" {
-			first, firstLine = words[0], num
-		}
+	sn := haproxycfg.Sniff(text)
+	if sn.Config() {
+		return nil // lines before the first section are reported as losses
 	}
-	if first == "" {
+	if sn.First == "" {
 		return fmt.Errorf("%w: the input has no section, only comments: %s", ErrNotConfig, sectionsHelp)
 	}
 	what := ""
-	switch {
-	case first[0] == '{' || first[0] == '[':
-		what = " (this looks like a JSON document: lint it, or decompile a haproxy.cfg)"
-	case strings.HasSuffix(first, ":") || first == "---" || first == "-":
-		what = " (this looks like a YAML document: lint it, or decompile a haproxy.cfg)"
+	if sn.Looks != "" {
+		what = fmt.Sprintf(" (this looks like a %s document: lint it, or decompile a haproxy.cfg)", sn.Looks)
 	}
-	return fmt.Errorf("%w: no line opens a section; line %d starts with %s%s: %s", ErrNotConfig, firstLine, strconv.Quote(clipWord(first)), what, sectionsHelp)
+	if sn.Section > 0 {
+		return fmt.Errorf("%w: line %d starts with %s%s: %s", ErrNotConfig, sn.FirstLine, strconv.Quote(clipWord(sn.First)), what, sectionsHelp)
+	}
+	return fmt.Errorf("%w: no line opens a section; line %d starts with %s%s: %s", ErrNotConfig, sn.FirstLine, strconv.Quote(clipWord(sn.First)), what, sectionsHelp)
 }
 
 // clipWord shortens a word quoted in an error.

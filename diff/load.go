@@ -1,10 +1,8 @@
 package diff
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/lbconf/lbconf/decompile"
@@ -47,12 +45,11 @@ type preludeLine struct {
 	line    int
 }
 
-// Load reads one side of a comparison. A name ending in .cfg, .conf or
-// .haproxy, or text that has a section header (global, defaults, frontend,
-// backend, listen, ...), is a haproxy.cfg and is decompiled with opts;
-// anything else is a listener document.
+// Load reads one side of a comparison. What haproxycfg.IsConfig says is a
+// haproxy.cfg (by the name's extension, else by the content) is decompiled
+// with opts; anything else is a listener document.
 func Load(name string, data []byte, opts decompile.Options) (*Document, error) {
-	if isCfg(name, data) {
+	if haproxycfg.IsConfig(name, data) {
 		return loadCfg(name, data, opts)
 	}
 	l, err := decodeDocument(name, data)
@@ -60,26 +57,6 @@ func Load(name string, data []byte, opts decompile.Options) (*Document, error) {
 		return nil, err
 	}
 	return &Document{Name: name, Format: FormatDocument, Listeners: l}, nil
-}
-
-// isCfg decides whether data is a haproxy.cfg.
-func isCfg(name string, data []byte) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".cfg", ".conf", ".haproxy":
-		return true
-	case ".json", ".yaml", ".yml":
-		return false
-	}
-	t := bytes.TrimSpace(data)
-	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-		return false
-	}
-	for _, s := range haproxycfg.Split(string(data)) {
-		if s.Kind != "" {
-			return true
-		}
-	}
-	return false
 }
 
 func loadCfg(name string, data []byte, opts decompile.Options) (*Document, error) {

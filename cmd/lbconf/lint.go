@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -131,7 +128,7 @@ func lintData(path string, data []byte, target string, check cfgCheck) ([]findin
 	if estate.IsConfigFile(path) {
 		return estate.LintConfig(path, data, isRule), nil
 	}
-	if !isConfigPath(path, data) {
+	if !haproxycfg.IsConfig(path, data) {
 		doc, err := model.Decode(path, data)
 		if err != nil {
 			return nil, err
@@ -181,30 +178,6 @@ func suppressed(path string, data []byte, cfg bool, fs []finding.Finding) []find
 	}
 	set, unknown := suppress.Scan(path, data, cfg, isRule)
 	return append(set.Filter(fs), unknown...)
-}
-
-// isConfigPath tells haproxy.cfg input from listener documents: by the .cfg
-// or .conf extension, or for other names (standard input) by a first word
-// that opens a config section.
-func isConfigPath(path string, data []byte) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".cfg", ".conf":
-		return true
-	case ".json", ".yaml", ".yml":
-		return false
-	}
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		if words := haproxycfg.Fields(string(line)); len(words) > 0 {
-			return haproxycfg.IsSectionKeyword(words[0])
-		}
-	}
-	return false
 }
 
 // failing reports whether findings make the run fail.
