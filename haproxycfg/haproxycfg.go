@@ -46,50 +46,18 @@ func (l Line) Fields() []string {
 	return Fields(l.Text())
 }
 
-// Fields splits a line into words the way HAProxy does for the purposes of
-// recognising keywords: on spaces and tabs, stopping at an unquoted,
-// unescaped '#'. Quotes group words; quotes and backslash escapes are kept
-// as written.
+// Fields returns the words of a line as written (quotes and backslash
+// escapes kept), as Tokenize reads them: split on spaces and tabs, up to an
+// unquoted, unescaped '#'. It is for recognising keywords and for rewriting
+// a line word by word without changing how HAProxy reads the other words.
 func Fields(s string) []string {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			cur.WriteByte(c)
-			if c == quote {
-				quote = 0
-			}
-		case c == '\\' && i+1 < len(s):
-			cur.WriteByte(c)
-			cur.WriteByte(s[i+1])
-			i++
-			inWord = true
-		case c == ' ' || c == '\t':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		case c == '#':
-			if inWord {
-				words = append(words, cur.String())
-			}
-			return words
-		case c == '"' || c == '\'':
-			quote = c
-			cur.WriteByte(c)
-			inWord = true
-		default:
-			cur.WriteByte(c)
-			inWord = true
-		}
+	toks, _ := Tokenize(s)
+	if len(toks) == 0 {
+		return nil
 	}
-	if inWord {
-		words = append(words, cur.String())
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.Raw(s)
 	}
 	return words
 }

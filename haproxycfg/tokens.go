@@ -29,6 +29,10 @@ type Token struct {
 	Text string
 	// Col is the 1-based column, in characters, where the word starts.
 	Col int
+	// Start and End are the byte offsets of the word as written in the
+	// line (quotes and escapes included): line[Start:End] is its raw text,
+	// which is what an edit of the line replaces.
+	Start, End int
 	// Env is set when the word holds a ${VAR} reference between double
 	// quotes: its value is only known where the config runs (an empty
 	// value even removes the word).
@@ -82,12 +86,13 @@ func Tokenize(line string) ([]Token, []Problem) {
 	start := func(i int) {
 		if !in {
 			in = true
-			tok = Token{Col: col(line, i)}
+			tok = Token{Col: col(line, i), Start: i}
 		}
 	}
-	end := func() {
+	end := func(i int) {
 		if in {
 			tok.Text = cur.String()
+			tok.End = i
 			toks = append(toks, tok)
 			cur.Reset()
 			in = false
@@ -155,9 +160,9 @@ func Tokenize(line string) ([]Token, []Problem) {
 				cur.WriteByte(c)
 			}
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-			end()
+			end(i)
 		case c == '#':
-			end()
+			end(i)
 			return limit(toks, probs)
 		case c == '"' || c == '\'':
 			start(i)
@@ -172,7 +177,7 @@ func Tokenize(line string) ([]Token, []Problem) {
 		probs = append(probs, Problem{Col: col(line, quoteAt), Kind: UnmatchedQuote,
 			Msg: fmt.Sprintf("the %c quote at column %d is never closed: HAProxy refuses the line; close it or escape it (\\%c)", quote, col(line, quoteAt), quote)})
 	}
-	end()
+	end(len(line))
 	return limit(toks, probs)
 }
 
@@ -188,6 +193,9 @@ func limit(toks []Token, probs []Problem) ([]Token, []Problem) {
 func col(line string, i int) int {
 	return utf8.RuneCountInString(line[:i]) + 1
 }
+
+// Raw returns the word as written in line, the line Tokenize read.
+func (t Token) Raw(line string) string { return line[t.Start:t.End] }
 
 // Words returns the Text of each token.
 func Words(toks []Token) []string {

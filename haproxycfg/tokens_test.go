@@ -88,3 +88,43 @@ func TestBlocks(t *testing.T) {
 		t.Error(".endif without .if: want an error")
 	}
 }
+
+// TestTokenSpans checks each word's raw span: check rewrites bind, server
+// and errorfile lines by these offsets, and Fields returns these raw texts.
+func TestTokenSpans(t *testing.T) {
+	tests := []struct {
+		line      string
+		want, raw []string
+	}{
+		{"", nil, nil},
+		{"   # only a comment", nil, nil},
+		{"  bind 0.0.0.0:443 ssl crt /etc/haproxy/certs/c1.pem", []string{"bind", "0.0.0.0:443", "ssl", "crt", "/etc/haproxy/certs/c1.pem"}, nil},
+		{"\tstats realm Private\\ lands # comment", []string{"stats", "realm", "Private lands"}, []string{"stats", "realm", `Private\ lands`}},
+		{`log-format "%ci [%t] #x" other`, []string{"log-format", "%ci [%t] #x", "other"}, []string{"log-format", `"%ci [%t] #x"`, "other"}},
+		{`errorfile 503 '/etc/my errors/503.http'`, []string{"errorfile", "503", "/etc/my errors/503.http"}, []string{"errorfile", "503", `'/etc/my errors/503.http'`}},
+		{"acl a src 10.0.0.1#comment", []string{"acl", "a", "src", "10.0.0.1"}, nil},
+		{`crt "/a b"'c'd\ e.pem x`, []string{"crt", "/a bcd e.pem", "x"}, []string{"crt", `"/a b"'c'd\ e.pem`, "x"}},
+		{"bind :80\r", []string{"bind", ":80"}, nil},
+		{`x "${HOME}/c" y`, []string{"x", "${HOME}/c", "y"}, []string{"x", `"${HOME}/c"`, "y"}},
+	}
+	for _, tt := range tests {
+		toks, _ := Tokenize(tt.line)
+		var got, raw []string
+		for _, tok := range toks {
+			got = append(got, tok.Text)
+			if tok.Start < 0 || tok.End > len(tt.line) || tok.Start >= tok.End {
+				t.Fatalf("%q: bad span %d-%d", tt.line, tok.Start, tok.End)
+			}
+			raw = append(raw, tok.Raw(tt.line))
+		}
+		if tt.raw == nil {
+			tt.raw = tt.want
+		}
+		if !reflect.DeepEqual(got, tt.want) || !reflect.DeepEqual(raw, tt.raw) {
+			t.Errorf("Tokenize(%q) = %q (raw %q), want %q (raw %q)", tt.line, got, raw, tt.want, tt.raw)
+		}
+		if f := Fields(tt.line); !reflect.DeepEqual(f, tt.raw) {
+			t.Errorf("Fields(%q) = %q, want %q", tt.line, f, tt.raw)
+		}
+	}
+}

@@ -14,33 +14,6 @@ import (
 	"github.com/lbconf/lbconf/haproxycfg/version"
 )
 
-func TestTokenize(t *testing.T) {
-	tests := []struct {
-		line string
-		want []string
-	}{
-		{"", nil},
-		{"   # only a comment", nil},
-		{"  bind 0.0.0.0:443 ssl crt /etc/haproxy/certs/c1.pem", []string{"bind", "0.0.0.0:443", "ssl", "crt", "/etc/haproxy/certs/c1.pem"}},
-		{"\tstats realm Private\\ lands # comment", []string{"stats", "realm", "Private lands"}},
-		{`log-format "%ci [%t] #x" other`, []string{"log-format", "%ci [%t] #x", "other"}},
-		{`errorfile 503 '/etc/my errors/503.http'`, []string{"errorfile", "503", "/etc/my errors/503.http"}},
-		{"acl a src 10.0.0.1#comment", []string{"acl", "a", "src", "10.0.0.1"}},
-	}
-	for _, tt := range tests {
-		var got []string
-		for _, tok := range tokenize(tt.line) {
-			got = append(got, tok.value)
-			if tok.start < 0 || tok.end > len(tt.line) || tok.start >= tok.end {
-				t.Errorf("%q: bad span %d-%d", tt.line, tok.start, tok.end)
-			}
-		}
-		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("tokenize(%q) = %q, want %q", tt.line, got, tt.want)
-		}
-	}
-}
-
 func TestHostOf(t *testing.T) {
 	tests := map[string]string{
 		"10.0.0.5:8080":        "",

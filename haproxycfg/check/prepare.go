@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/lbconf/lbconf/haproxycfg"
 )
 
 // Note says what part of a config haproxy -c did not check, or checked only
@@ -28,14 +30,6 @@ func (n Note) String() string {
 		return n.Text
 	}
 	return fmt.Sprintf("line %d: %s", n.Line, n.Text)
-}
-
-// sectionKeywords start a section.
-var sectionKeywords = map[string]bool{
-	"global": true, "defaults": true, "frontend": true, "backend": true, "listen": true,
-	"userlist": true, "peers": true, "resolvers": true, "mailers": true, "http-errors": true,
-	"ring": true, "cache": true, "program": true, "fcgi-app": true, "log-forward": true,
-	"crt-store": true, "traces": true,
 }
 
 // fileOptions are the bind/server options that name a file, and the kind
@@ -87,13 +81,13 @@ func (p *preparer) prepare(lines []string) ([]string, error) {
 	section := ""
 	for i, line := range lines {
 		n := i + 1
-		toks := tokenize(line)
+		toks, _ := haproxycfg.Tokenize(line) // problems are haproxy -c's to report
 		out[i] = line
 		if len(toks) == 0 {
 			continue
 		}
-		kw := toks[0].value
-		if sectionKeywords[kw] {
+		kw := toks[0].Text
+		if haproxycfg.IsSectionKeyword(kw) {
 			section = kw
 			continue
 		}
@@ -125,11 +119,11 @@ func (p *preparer) prepare(lines []string) ([]string, error) {
 
 // global handles the global section's directives that name users, groups
 // and files.
-func (p *preparer) global(n int, line string, toks []token) (string, error) {
-	kw := toks[0].value
+func (p *preparer) global(n int, line string, toks []haproxycfg.Token) (string, error) {
+	kw := toks[0].Text
 	arg := ""
 	if len(toks) > 1 {
-		arg = toks[1].value
+		arg = toks[1].Text
 	}
 	switch kw {
 	case "crt-base":
@@ -150,7 +144,7 @@ func (p *preparer) global(n int, line string, toks []token) (string, error) {
 		p.note(n, fmt.Sprintf("%s %s: haproxy -c does not use it; it must exist on the instance", kw, arg))
 	case "stats":
 		if arg == "socket" && len(toks) > 2 {
-			p.note(n, fmt.Sprintf("stats socket %s: haproxy -c does not create it; its directory must exist on the instance", toks[2].value))
+			p.note(n, fmt.Sprintf("stats socket %s: haproxy -c does not create it; its directory must exist on the instance", toks[2].Text))
 		}
 	case "lua-load", "lua-load-per-thread", "lua-prepend-path", "ssl-dh-param-file", "ssl-server-verify-file":
 		if arg != "" && !localFile(arg, "") {
@@ -163,12 +157,12 @@ func (p *preparer) global(n int, line string, toks []token) (string, error) {
 
 // bindOrServer replaces the missing files of bind and server options, and
 // lets server host names go unresolved.
-func (p *preparer) bindOrServer(n int, line string, toks []token) ([]edit, error) {
-	kw := toks[0].value
+func (p *preparer) bindOrServer(n int, line string, toks []haproxycfg.Token) ([]edit, error) {
+	kw := toks[0].Text
 	var edits []edit
 	hasInitAddr := false
 	for j := 1; j < len(toks); j++ {
-		opt := toks[j].value
+		opt := toks[j].Text
 		if opt == "init-addr" {
 			hasInitAddr = true
 		}
@@ -176,7 +170,7 @@ func (p *preparer) bindOrServer(n int, line string, toks []token) ([]edit, error
 		if !ok || j+1 >= len(toks) {
 			continue
 		}
-		path := toks[j+1].value
+		path := toks[j+1].Text
 		base := p.crtBase
 		if strings.HasPrefix(opt, "ca-") || opt == "crl-file" {
 			base = p.caBase
@@ -187,7 +181,7 @@ func (p *preparer) bindOrServer(n int, line string, toks []token) ([]edit, error
 		}
 		if kind == standInDrop {
 			p.note(n, fmt.Sprintf("%s %s: the file is not on this machine; left out of the check", opt, path))
-			edits = append(edits, edit{toks[j].start, toks[j+1].end, ""})
+			edits = append(edits, edit{toks[j].Start, toks[j+1].End, ""})
 			j++
 			continue
 		}
@@ -203,17 +197,17 @@ func (p *preparer) bindOrServer(n int, line string, toks []token) ([]edit, error
 			what = "a throwaway CA certificate"
 		}
 		p.note(n, fmt.Sprintf("%s %s: the file is not on this machine; checked with %s instead", opt, path, what))
-		edits = append(edits, edit{toks[j+1].start, toks[j+1].end, quoteArg(sub)})
+		edits = append(edits, edit{toks[j+1].Start, toks[j+1].End, quoteArg(sub)})
 		j++
 	}
 	// A server's host name is resolved by haproxy -c; the instance may
 	// resolve names this machine cannot.
 	addrAt := map[string]int{"server": 2, "server-template": 3}[kw]
 	if addrAt > 0 && addrAt < len(toks) && !hasInitAddr {
-		if host := hostOf(toks[addrAt].value); host != "" {
+		if host := hostOf(toks[addrAt].Text); host != "" {
 			p.note(n, fmt.Sprintf("server address %s is a host name: whether the instance can resolve it was not checked", host))
 			last := toks[len(toks)-1]
-			edits = append(edits, edit{last.end, last.end, " init-addr libc,none"})
+			edits = append(edits, edit{last.End, last.End, " init-addr libc,none"})
 			if p.unresolved == nil {
 				p.unresolved = map[int]bool{}
 			}
@@ -224,8 +218,8 @@ func (p *preparer) bindOrServer(n int, line string, toks []token) ([]edit, error
 }
 
 // errorfile replaces a missing errorfile with a minimal valid answer.
-func (p *preparer) errorfile(n int, toks []token) ([]edit, error) {
-	code, path := toks[1].value, toks[2].value
+func (p *preparer) errorfile(n int, toks []haproxycfg.Token) ([]edit, error) {
+	code, path := toks[1].Text, toks[2].Text
 	if localFile(path, "") {
 		return nil, nil
 	}
@@ -234,28 +228,28 @@ func (p *preparer) errorfile(n int, toks []token) ([]edit, error) {
 		return nil, err
 	}
 	p.note(n, fmt.Sprintf("errorfile %s %s: the file is not on this machine; checked with a plain %s answer instead", code, path, code))
-	return []edit{{toks[2].start, toks[2].end, quoteArg(sub)}}, nil
+	return []edit{{toks[2].Start, toks[2].End, quoteArg(sub)}}, nil
 }
 
 // patternFiles replaces the missing files of "-f FILE" (ACLs) and of map
 // converters and actions with empty files.
-func (p *preparer) patternFiles(n int, toks []token) ([]edit, error) {
+func (p *preparer) patternFiles(n int, toks []haproxycfg.Token) ([]edit, error) {
 	var edits []edit
 	for j := 1; j < len(toks); j++ {
-		if toks[j].value == "-f" && j+1 < len(toks) {
-			path := toks[j+1].value
+		if toks[j].Text == "-f" && j+1 < len(toks) {
+			path := toks[j+1].Text
 			if !localFile(path, "") {
 				sub, err := p.standIn(path, standInEmpty, "")
 				if err != nil {
 					return nil, err
 				}
 				p.note(n, fmt.Sprintf("pattern file %s is not on this machine; checked with an empty file instead", path))
-				edits = append(edits, edit{toks[j+1].start, toks[j+1].end, quoteArg(sub)})
+				edits = append(edits, edit{toks[j+1].Start, toks[j+1].End, quoteArg(sub)})
 			}
 			j++
 			continue
 		}
-		raw := toks[j].value
+		raw := toks[j].Text
 		if strings.ContainsAny(raw, "\"'\\") {
 			continue // rewriting inside quoted expressions is not worth the risk
 		}
@@ -273,7 +267,7 @@ func (p *preparer) patternFiles(n int, toks []token) ([]edit, error) {
 			}
 			p.note(n, fmt.Sprintf("map or pattern file %s is not on this machine; checked with an empty file instead", path))
 			// The token holds no quotes or escapes, so value offsets are raw offsets.
-			start := toks[j].start
+			start := toks[j].Start
 			edits = append(edits, edit{start + m[2], start + m[3], sub})
 		}
 	}

@@ -2,51 +2,6 @@ package check
 
 import "strings"
 
-// token is one word of a config line: its raw span in the line and its
-// value with quotes and escapes removed.
-type token struct {
-	start, end int // byte offsets of the raw text in the line
-	value      string
-}
-
-// tokenize splits a config line into words as HAProxy does: words are
-// separated by spaces and tabs, a backslash escapes the next character,
-// double and single quotes group, and an unquoted '#' starts a comment.
-// Environment variables are not expanded.
-func tokenize(line string) []token {
-	var toks []token
-	i := 0
-	for {
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
-			i++
-		}
-		if i >= len(line) || line[i] == '#' {
-			return toks
-		}
-		start := i
-		var b strings.Builder
-		var quote byte
-	word:
-		for ; i < len(line); i++ {
-			c := line[i]
-			switch {
-			case quote == 0 && (c == ' ' || c == '\t' || c == '\r' || c == '#'):
-				break word
-			case c == '\\' && quote != '\'' && i+1 < len(line):
-				i++
-				b.WriteByte(line[i])
-			case quote == 0 && (c == '"' || c == '\''):
-				quote = c
-			case quote != 0 && c == quote:
-				quote = 0
-			default:
-				b.WriteByte(c)
-			}
-		}
-		toks = append(toks, token{start: start, end: i, value: b.String()})
-	}
-}
-
 // quoteArg returns s as one config word: as is when it holds nothing
 // special, else in single quotes (which HAProxy takes literally).
 func quoteArg(s string) string {
