@@ -9,6 +9,7 @@ import (
 
 	"github.com/haproxytech/config-parser/v5/types"
 
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/haproxycfg/parse"
 	"github.com/lbconf/lbconf/model"
 )
@@ -350,30 +351,21 @@ func (p *proxy) cookie() *model.SessionPersistence {
 	type extra struct{ i, j int }
 	var extras []extra
 	words := map[string][]int{} // Mode words present, with their indexes
-	for i := 2; i < len(w); i++ {
+	for _, o := range haproxycfg.CookieOptions(w) {
 		switch {
-		case modeWord[w[i]]:
-			words[w[i]] = append(words[w[i]], i)
-		case w[i] == "maxidle", w[i] == "maxlife":
-			if i+1 >= len(w) {
-				extras = append(extras, extra{i, i + 1})
-				continue
-			}
-			n, ok := cookieSeconds(w[i+1])
+		case modeWord[o.Word]:
+			words[o.Word] = append(words[o.Word], o.At)
+		case (o.Word == "maxidle" || o.Word == "maxlife") && o.HasArg:
+			n, ok := cookieSeconds(o.Arg)
 			if !ok {
-				extras = append(extras, extra{i, i + 2})
-			} else if w[i] == "maxidle" {
+				extras = append(extras, extra{o.At, o.End()})
+			} else if o.Word == "maxidle" {
 				timer.MaxIdle = n
 			} else {
 				timer.MaxLife = n
 			}
-			i++
-		case w[i] == "domain", w[i] == "attr":
-			j := min(i+2, len(w))
-			extras = append(extras, extra{i, j})
-			i = j - 1
-		default:
-			extras = append(extras, extra{i, i + 1})
+		default: // domain, attr, other options, a missing time
+			extras = append(extras, extra{o.At, o.End()})
 		}
 	}
 	// The Mode is the value whose spelling uses the most of the words

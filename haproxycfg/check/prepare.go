@@ -363,23 +363,13 @@ func localFile(path, base string) bool {
 // hostOf returns the host name of a server address, or "" when the address
 // is an IP address, a wildcard, a socket path or a variable.
 func hostOf(addr string) string {
-	if i := strings.Index(addr, "@"); i >= 0 {
-		switch addr[:i] {
-		case "unix", "abns", "fd", "sockpair", "rhttp":
-			return ""
-		}
-		addr = addr[i+1:]
-	}
-	if addr == "" || strings.HasPrefix(addr, "/") || strings.Contains(addr, "$") {
+	a := haproxycfg.ParseAddress(addr)
+	if a.Socket || strings.Contains(addr, "$") {
 		return ""
 	}
-	host := addr
-	if strings.HasPrefix(host, "[") {
-		if j := strings.Index(host, "]"); j > 0 {
-			host = host[1:j]
-		}
-	} else if strings.Count(host, ":") == 1 {
-		host = host[:strings.Index(host, ":")]
+	host := a.Host
+	if a.BareIP() {
+		host = strings.TrimPrefix(addr, a.Family)
 	}
 	if host == "" || host == "*" {
 		return ""

@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/lbconf/lbconf/haproxycfg"
@@ -238,40 +237,27 @@ func (l *linter) bindLine(s *parse.Section, d *parse.Directive, toks []haproxycf
 }
 
 // badBindAddress says what is wrong with one bind address, or "".
-func (l *linter) badBindAddress(a string) string {
-	family := ""
-	if i := strings.Index(a, "@"); i >= 0 && !strings.HasPrefix(a, "/") {
-		family = a[:i+1]
-		since, ok := addressFamilies[family]
+func (l *linter) badBindAddress(text string) string {
+	a := haproxycfg.ParseAddress(text)
+	if a.Family != "" {
+		since, ok := addressFamilies[a.Family]
 		switch {
 		case !ok:
-			return fmt.Sprintf("`%s` is not an address family HAProxy knows (ipv4@, ipv6@, unix@, abns@, fd@, sockpair@, tcp@, udp@, quic4@, ...)", family)
+			return fmt.Sprintf("`%s` is not an address family HAProxy knows (ipv4@, ipv6@, unix@, abns@, fd@, sockpair@, tcp@, udp@, quic4@, ...)", a.Family)
 		case l.target.Less(since):
-			return fmt.Sprintf("the `%s` address family is new in HAProxy %s: HAProxy %s, the target, refuses it", family, since, l.target)
-		}
-		a = a[i+1:]
-		switch family {
-		case "unix@", "abns@", "abnsz@", "fd@", "sockpair@", "uxst@", "uxdg@", "rhttp@":
-			return ""
+			return fmt.Sprintf("the `%s` address family is new in HAProxy %s: HAProxy %s, the target, refuses it", a.Family, since, l.target)
 		}
 	}
-	if strings.HasPrefix(a, "/") {
-		return "" // a UNIX socket path
-	}
-	i := strings.LastIndex(a, ":")
-	if i < 0 {
+	switch {
+	case a.Socket:
+		return "" // a UNIX socket path, an inherited fd, ...
+	case a.Err != "":
+		return fmt.Sprintf("the address has %s: write ADDRESS:PORT (`*:80`, `:443`, `[::]:8080`)", a.Err)
+	case !a.HasPort:
 		return "the port is missing: write ADDRESS:PORT (`*:80`, `:443`, `[::]:8080`)"
 	}
-	ports := a[i+1:]
-	lo, hi, isRange := strings.Cut(ports, "-")
-	for _, p := range []string{lo, hi} {
-		if p == "" && !isRange && p == hi {
-			continue
-		}
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return fmt.Sprintf("`%s` is not a port: use 1-65535 or a range LOW-HIGH", ports)
-		}
+	if _, _, ok := a.Ports(); !ok {
+		return fmt.Sprintf("`%s` is not a port: use 1-65535 or a range LOW-HIGH", a.Port)
 	}
 	return ""
 }

@@ -286,28 +286,20 @@ func (l *linter) options(s *parse.Section, d *parse.Directive, toks []haproxycfg
 	}
 }
 
-// cookieBad checks a cookie line the way HAProxy reads it: a name, then
-// known keywords; maxidle and maxlife take a time with an optional unit. It
-// returns the index of the first bad word, or -1.
+// cookieBad checks a cookie line the way HAProxy reads it
+// (haproxycfg.CookieOptions): a name, then known options; maxidle and
+// maxlife take a time with an optional unit. It returns the index of the
+// first bad word, or -1.
 func cookieBad(w []string) int {
 	if len(w) < 2 {
 		return len(w)
 	}
-	for i := 2; i < len(w); i++ {
-		switch w[i] {
-		case "rewrite", "insert", "prefix", "indirect", "nocache", "postonly", "preserve", "httponly", "secure", "dynamic":
-		case "domain", "attr":
-			if i+1 >= len(w) {
-				return i
-			}
-			i++
-		case "maxidle", "maxlife":
-			if i+1 >= len(w) || !isTime(w[i+1]) {
-				return i
-			}
-			i++
-		default:
-			return i
+	for _, o := range haproxycfg.CookieOptions(w) {
+		switch {
+		case !o.Known, haproxycfg.CookieTakesArg(o.Word) && !o.HasArg:
+			return o.At
+		case (o.Word == "maxidle" || o.Word == "maxlife") && !isTime(o.Arg):
+			return o.At
 		}
 	}
 	return -1

@@ -2,9 +2,9 @@ package lint
 
 import (
 	"net/netip"
-	"strconv"
 	"strings"
 
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/haproxycfg/parse"
 	"github.com/lbconf/lbconf/haproxycfg/version"
 	"github.com/lbconf/lbconf/model"
@@ -266,66 +266,39 @@ func (l *linter) binds() {
 	}
 }
 
-// parseBind reads a bind address list: `ADDR:PORT[-END][,...]`, with `*`,
-// an empty address, `[v6]` and ipv4@/ipv6@ prefixes. Sockets and
-// unreadable entries are skipped.
+// parseBind reads a bind address list (haproxycfg.SplitAddresses) for the
+// port rules: IP addresses with ports or port ranges, `*` or an empty
+// host for every address, ipv4@/ipv6@ prefixes. Sockets and unreadable
+// entries are skipped.
 func parseBind(s string) []bindAddr {
 	var out []bindAddr
-	for _, part := range strings.Split(s, ",") {
-		text := part
-		family := ""
-		for _, p := range []string{"ipv4@", "ipv6@"} {
-			if strings.HasPrefix(part, p) {
-				family, part = p[:4], part[len(p):]
-			}
-		}
-		i := strings.LastIndex(part, ":")
-		if i < 0 || strings.Contains(part, "@") || strings.HasPrefix(part, "/") {
+	for _, a := range haproxycfg.SplitAddresses(s) {
+		if a.Socket || !a.HasPort || a.Err != "" || (a.Family != "" && a.Family != "ipv4@" && a.Family != "ipv6@") {
 			continue
 		}
-		host, ports := part[:i], part[i+1:]
-		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-		lo, hi, ok := portRange(ports)
+		lo, hi, ok := a.Ports()
 		if !ok {
 			continue
 		}
-		var b bindAddr
-		b.text = text
-		switch host {
+		b := bindAddr{text: a.Text, lo: lo, hi: hi}
+		switch a.Host {
 		case "", "*":
-			b.v6 = family == "ipv6"
+			b.v6 = a.Family == "ipv6@"
 		default:
-			a, err := netip.ParseAddr(host)
+			ip, err := netip.ParseAddr(a.Host)
 			if err != nil {
 				continue
 			}
-			a = a.Unmap()
-			if a.IsUnspecified() {
-				b.v6 = a.Is6()
+			ip = ip.Unmap()
+			if ip.IsUnspecified() {
+				b.v6 = ip.Is6()
 			} else {
-				b.addr = a
+				b.addr = ip
 			}
 		}
-		b.lo, b.hi = lo, hi
 		out = append(out, b)
 	}
 	return out
-}
-
-func portRange(s string) (lo, hi int, ok bool) {
-	a, b, isRange := strings.Cut(s, "-")
-	lo, err := strconv.Atoi(a)
-	if err != nil || lo < 1 || lo > 65535 {
-		return 0, 0, false
-	}
-	if !isRange {
-		return lo, lo, true
-	}
-	hi, err = strconv.Atoi(b)
-	if err != nil || hi < lo || hi > 65535 {
-		return 0, 0, false
-	}
-	return lo, hi, true
 }
 
 // v abbreviates a version in the table above.
