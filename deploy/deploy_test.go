@@ -14,6 +14,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/cdsapi/fakecds/fakecdstest"
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/haproxycfg/check"
 	"github.com/lbconf/lbconf/model"
@@ -61,17 +62,13 @@ func (u *recUI) said() string {
 }
 
 const (
-	customUUID = "lb-custom-0001"
-	basicUUID  = "lb-basic-0002"
+	customUUID = fakecdstest.CustomUUID
+	basicUUID  = fakecdstest.BasicUUID
 )
 
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "deploy", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return fakecdstest.ReadTestdata(t, name)
 }
 
 func decodeTestdata(t *testing.T, name string) *model.Document {
@@ -83,8 +80,8 @@ func decodeTestdata(t *testing.T, name string) *model.Document {
 	return doc
 }
 
-// env is a fake API with two instances: customUUID runs the documented
-// config (HAProxy 2.4), basicUUID runs listeners.json (HAProxy 1.8.3).
+// env is the shared fake-API world (fakecdstest) with a client and a
+// backup directory.
 type env struct {
 	srv       *fakecds.Server
 	client    *cdsapi.Client
@@ -95,24 +92,8 @@ type env struct {
 
 func newEnv(t *testing.T, fo fakecds.Options, co cdsapi.Options) *env {
 	t.Helper()
-	srv := fakecds.NewServer(fo)
-	t.Cleanup(srv.Close)
-	co.Endpoint = srv.URL
-	if co.Timeout == 0 {
-		co.Timeout = 3 * time.Second
-	}
-	co.Backoff = 5 * time.Millisecond
-	client, err := cdsapi.NewClient(srv.Credentials(), co)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{srv: srv, client: client, config: string(readTestdata(t, "documented.cfg")), backups: t.TempDir()}
-	e.listeners = decodeTestdata(t, "listeners.json").Listeners
-	srv.AddInstance(fakecds.Instance{InstanceUuid: customUUID, InstanceName: "web", Version: "2.4.22", IsCustomConf: 1,
-		Vips: []cdsapi.Vip{{IP: "10.0.0.10", Type: "private"}}}, model.Listeners{}, e.config)
-	srv.AddInstance(fakecds.Instance{InstanceUuid: basicUUID, InstanceName: "db", Version: "1.8.3", IsCustomConf: 0},
-		e.listeners, "")
-	return e
+	w := fakecdstest.New(t, fo)
+	return &env{srv: w.Server, client: w.Client(t, co), config: w.Config, listeners: w.Listeners, backups: t.TempDir()}
 }
 
 func (e *env) common(uuid string) Common {
