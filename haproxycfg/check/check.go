@@ -207,16 +207,10 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 	ctx, cancel := context.WithTimeout(ctx, timeout*(maxRounds+1))
 	defer cancel()
 
-	binVersion, err := BinaryVersion(ctx, bin)
-	if err != nil {
+	r := &checkRun{bin: bin, timeout: timeout, file: file, targetText: opts.Target}
+	if err := r.versions(ctx); err != nil {
 		return nil, err
 	}
-	binV, _ := version.Parse(binVersion)
-	target, haveTarget := version.Parse(opts.Target)
-	if opts.Target != "" && !haveTarget {
-		return nil, fmt.Errorf("haproxycheck: target %q is not a HAProxy version such as 2.4", opts.Target)
-	}
-
 	dir, err := os.MkdirTemp("", "lbconf-check-")
 	if err != nil {
 		return nil, fmt.Errorf("haproxycheck: %w", err)
@@ -227,59 +221,111 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
 	}
-
-	userLines := strings.Split(string(text), "\n")
-	p := &preparer{dir: dir, files: map[string]string{}, back: map[string]string{}}
-	lines, err := p.prepare(userLines)
+	if err := r.prepare(dir, text); err != nil {
+		return nil, err
+	}
+	out, code, err := r.run(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if haveTarget && target.Less(binV) {
-		p.notes = append([]Note{{Text: fmt.Sprintf("checked with the local haproxy %s; the instance runs %s", binVersion, opts.Target)}}, p.notes...)
-	} else if haveTarget && binV.Less(target) {
-		p.notes = append([]Note{{Text: fmt.Sprintf("checked with the local haproxy %s, older than the instance's %s: directives newer than %s were not checked and may be reported as errors",
-			binVersion, opts.Target, binV)}}, p.notes...)
-	}
+	return r.result(out, code), nil
+}
 
-	cfgPath := filepath.Join(dir, "haproxy.cfg")
-	var out string
-	var code int
+// checkRun is one Check: its steps are the methods below, in order.
+type checkRun struct {
+	bin, binVersion string
+	binV            version.Version
+	targetText      string // Options.Target as given
+	target          version.Version
+	haveTarget      bool
+	timeout         time.Duration
+	file            string   // the caller's name of the config
+	userLines       []string // the caller's lines
+	lines           []string // the lines checked (stand-ins, lines left out)
+	cfgPath         string   // where lines are written
+	p               *preparer
+}
+
+// versions reads the binary's version and the target.
+func (r *checkRun) versions(ctx context.Context) error {
+	var err error
+	if r.binVersion, err = BinaryVersion(ctx, r.bin); err != nil {
+		return err
+	}
+	r.binV, _ = version.Parse(r.binVersion)
+	r.target, r.haveTarget = version.Parse(r.targetText)
+	if r.targetText != "" && !r.haveTarget {
+		return fmt.Errorf("haproxycheck: target %q is not a HAProxy version such as 2.4", r.targetText)
+	}
+	return nil
+}
+
+// prepare rewrites the lines in dir (stand-ins for instance files) and
+// notes a binary other than the target.
+func (r *checkRun) prepare(dir string, text []byte) error {
+	r.userLines = strings.Split(string(text), "\n")
+	r.p = &preparer{dir: dir, files: map[string]string{}, back: map[string]string{}}
+	var err error
+	if r.lines, err = r.p.prepare(r.userLines); err != nil {
+		return err
+	}
+	if r.haveTarget && r.target.Less(r.binV) {
+		r.p.notes = append([]Note{{Text: fmt.Sprintf("checked with the local haproxy %s; the instance runs %s", r.binVersion, r.targetText)}}, r.p.notes...)
+	} else if r.haveTarget && r.binV.Less(r.target) {
+		r.p.notes = append([]Note{{Text: fmt.Sprintf("checked with the local haproxy %s, older than the instance's %s: directives newer than %s were not checked and may be reported as errors",
+			r.binVersion, r.targetText, r.binV)}}, r.p.notes...)
+	}
+	r.cfgPath = filepath.Join(dir, "haproxy.cfg")
+	return nil
+}
+
+// run runs haproxy -c, and again without each line the binary no longer
+// supports but the target does, for at most maxRounds rounds.
+func (r *checkRun) run(ctx context.Context) (out string, code int, err error) {
 	left := map[int]bool{}
 	for round := 0; round < maxRounds; round++ {
-		if err := os.WriteFile(cfgPath, []byte(strings.Join(lines, "\n")), 0o600); err != nil {
-			return nil, fmt.Errorf("haproxycheck: writing the config to check: %w", err)
+		if err := os.WriteFile(r.cfgPath, []byte(strings.Join(r.lines, "\n")), 0o600); err != nil {
+			return "", 0, fmt.Errorf("haproxycheck: writing the config to check: %w", err)
 		}
-		rctx, rcancel := context.WithTimeout(ctx, timeout)
-		out, code, err = run(rctx, bin, dir, "-c", "-f", cfgPath)
+		rctx, rcancel := context.WithTimeout(ctx, r.timeout)
+		out, code, err = run(rctx, r.bin, r.p.dir, "-c", "-f", r.cfgPath)
 		rcancel()
 		if err != nil {
-			return nil, err
+			return "", 0, err
 		}
-		if code == 0 || !haveTarget {
-			break
-		}
-		more := false
-		for _, m := range ParseMessages(out) {
-			if m.Level != "ALERT" || m.File != cfgPath || m.Line < 1 || m.Line > len(lines) || left[m.Line] {
-				continue
-			}
-			since, ok := removedSince(m.Text)
-			if !ok || !target.Less(since) {
-				continue
-			}
-			left[m.Line] = true
-			more = true
-			lines[m.Line-1] = neutralise(lines[m.Line-1])
-			p.note(m.Line, fmt.Sprintf("%q: the local haproxy %s refuses it (not supported since HAProxy %s) but the instance's %s accepts it; the rest was checked without this line",
-				strings.TrimSpace(userLines[m.Line-1]), binVersion, since, opts.Target))
-		}
-		if !more {
+		if code == 0 || !r.haveTarget || !r.leaveOut(out, left) {
 			break
 		}
 	}
+	return out, code, nil
+}
 
+// leaveOut neutralises the lines haproxy refused as removed in a version
+// newer than the target, and reports whether there were any.
+func (r *checkRun) leaveOut(out string, left map[int]bool) bool {
+	more := false
+	for _, m := range ParseMessages(out) {
+		if m.Level != "ALERT" || m.File != r.cfgPath || m.Line < 1 || m.Line > len(r.lines) || left[m.Line] {
+			continue
+		}
+		since, ok := removedSince(m.Text)
+		if !ok || !r.target.Less(since) {
+			continue
+		}
+		left[m.Line] = true
+		more = true
+		r.lines[m.Line-1] = neutralise(r.lines[m.Line-1])
+		r.p.note(m.Line, fmt.Sprintf("%q: the local haproxy %s refuses it (not supported since HAProxy %s) but the instance's %s accepts it; the rest was checked without this line",
+			strings.TrimSpace(r.userLines[m.Line-1]), r.binVersion, since, r.targetText))
+	}
+	return more
+}
+
+// result turns haproxy's output into findings on the caller's lines.
+func (r *checkRun) result(out string, code int) *Result {
+	p, cfgPath, file, userLines := r.p, r.cfgPath, r.file, r.userLines
 	sort.SliceStable(p.notes, func(i, j int) bool { return p.notes[i].Line < p.notes[j].Line })
-	res := &Result{Binary: bin, Version: binVersion, ExitCode: code, Notes: p.notes}
+	res := &Result{Binary: r.bin, Version: r.binVersion, ExitCode: code, Notes: p.notes}
 	unmap := p.unmapper(cfgPath, file)
 	res.Output = unmap(out)
 	for _, m := range ParseMessages(out) {
@@ -309,7 +355,7 @@ func Check(ctx context.Context, file string, text []byte, opts Options) (*Result
 			Message: fmt.Sprintf("haproxy -c exited with status %d: %s", code, lastLine(res.Output))})
 	}
 	finding.Sort(res.Findings)
-	return res, nil
+	return res
 }
 
 // unmapper returns a function that replaces the temporary paths in
