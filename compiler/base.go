@@ -6,8 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycfg"
 )
 
 // proxyKey names a proxy section: its keyword and name.
@@ -22,7 +22,7 @@ type baseResult struct {
 }
 
 // isStatus reports whether a section is the status page, kept from a base.
-func isStatus(s cfgtext.Section) bool { return s.Kind == "listen" && s.Name == "status" }
+func isStatus(s haproxycfg.Section) bool { return s.Kind == "listen" && s.Name == "status" }
 
 // keepBase keeps every section of base that is not a proxy, plus its listen
 // status, verbatim and in order. A run of comment lines right before a kept
@@ -35,9 +35,9 @@ func keepBase(base []byte, s settings, generated map[proxyKey]bool) (baseResult,
 	if len(base) == 0 {
 		return r, &OptionError{Option: "base", Err: errors.New("the base config is empty")}
 	}
-	sections := cfgtext.Split(string(base))
-	var kept []cfgtext.Line
-	var carried []cfgtext.Line
+	sections := haproxycfg.Split(string(base))
+	var kept []haproxycfg.Line
+	var carried []haproxycfg.Line
 	statusSeen := false
 	for _, sec := range sections {
 		if sec.IsProxy() && !isStatus(sec) {
@@ -80,7 +80,7 @@ func keepBase(base []byte, s settings, generated map[proxyKey]bool) (baseResult,
 
 // trailingComments returns the comment lines that end a section with no
 // blank line after them: they introduce the next section.
-func trailingComments(lines []cfgtext.Line) []cfgtext.Line {
+func trailingComments(lines []haproxycfg.Line) []haproxycfg.Line {
 	i := len(lines)
 	for i > 1 && strings.TrimSpace(lines[i-1].Text()) != "" && lines[i-1].IsBlankOrComment() {
 		i--
@@ -91,13 +91,13 @@ func trailingComments(lines []cfgtext.Line) []cfgtext.Line {
 // setStatsAuth replaces the first "stats auth" line of a listen section with
 // one for auth (same indentation and line end) and drops the others; without
 // one, it adds the line after the section's last directive.
-func setStatsAuth(lines []cfgtext.Line, auth string) []cfgtext.Line {
-	var out []cfgtext.Line
+func setStatsAuth(lines []haproxycfg.Line, auth string) []haproxycfg.Line {
+	var out []haproxycfg.Line
 	done := false
 	for i, l := range lines {
 		if f := l.Fields(); i > 0 && len(f) >= 2 && f[0] == "stats" && f[1] == "auth" {
 			if !done {
-				out = append(out, cfgtext.Line{Num: l.Num, Raw: indentOf(l.Raw) + "stats auth " + auth + lineEnd(l.Raw)})
+				out = append(out, haproxycfg.Line{Num: l.Num, Raw: indentOf(l.Raw) + "stats auth " + auth + lineEnd(l.Raw)})
 				done = true
 			}
 			continue
@@ -122,8 +122,8 @@ func setStatsAuth(lines []cfgtext.Line, auth string) []cfgtext.Line {
 		end = "\n"
 		out[last].Raw += end
 	}
-	added := cfgtext.Line{Num: out[last].Num, Raw: indent + "stats auth " + auth + end}
-	return append(out[:last+1], append([]cfgtext.Line{added}, out[last+1:]...)...)
+	added := haproxycfg.Line{Num: out[last].Num, Raw: indent + "stats auth " + auth + end}
+	return append(out[:last+1], append([]haproxycfg.Line{added}, out[last+1:]...)...)
 }
 
 func indentOf(raw string) string {
@@ -141,7 +141,7 @@ func lineEnd(raw string) string {
 }
 
 // nbprocFindings reports nbproc lines, which HAProxy 2.5 and later refuse.
-func nbprocFindings(sec cfgtext.Section, s settings) []finding.Finding {
+func nbprocFindings(sec haproxycfg.Section, s settings) []finding.Finding {
 	var fs []finding.Finding
 	for _, l := range sec.Body() {
 		if f := l.Fields(); len(f) > 0 && f[0] == "nbproc" {

@@ -127,8 +127,8 @@ func TestGolden(t *testing.T) {
 // two listeners, compiled with the documented config as base for 2.4, give
 // the documented text byte for byte, trailing blank lines aside. Without the
 // base (the documented prelude) and with the documented stats password given,
-// they give it too, minus its `nbproc 1` line (SPEC section 3: the default
-// prelude drops it so that it is valid on every supported version).
+// they give it too, minus its `nbproc 1` line (the default prelude drops it
+// so that it is valid on every supported version: HAProxy 2.5 removed nbproc).
 func TestDocumentedSample(t *testing.T) {
 	doc := readFile(t, "documented-custom-config.cfg")
 	want := strings.TrimRight(string(doc), "\n")
@@ -145,7 +145,7 @@ func TestDocumentedSample(t *testing.T) {
 			want := want
 			if tc.opts.Base == nil {
 				// The default prelude is the documented one without nbproc 1
-				// (SPEC 4: valid and clean on every version).
+				// (so that it is valid and clean on every supported version).
 				want = strings.Replace(want, "        nbproc 1\n", "", 1)
 			}
 			out, err := compiler.Compile(l, tc.opts)
@@ -163,7 +163,8 @@ func TestDocumentedSample(t *testing.T) {
 	}
 }
 
-// TestSpecExample checks that the SPEC's example sections come out verbatim.
+// TestSpecExample checks that an HTTP listener with every option and a TCP
+// listener come out as these exact sections, at the end of the output.
 func TestSpecExample(t *testing.T) {
 	const frontend = "frontend web\n" +
 		"    default_backend web-abk\n" +
@@ -208,7 +209,7 @@ func TestSpecExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.HasSuffix(string(out), "\n\n\n\n"+frontend+listen) {
-		t.Errorf("the SPEC's sections do not end the output:\n%s", out)
+		t.Errorf("the expected sections do not end the output:\n%s", out)
 	}
 }
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/compiler"
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/internal/haproxytest"
 )
 
@@ -118,7 +118,7 @@ func checkWarnings(t *testing.T, out []byte, r *haproxytest.Result, known []know
 	type span struct{ first, last int }
 	generated := map[string]span{} // "kind name" -> lines
 	tcp := map[string]bool{}
-	for _, s := range cfgtext.Split(string(out)) {
+	for _, s := range haproxycfg.Split(string(out)) {
 		if !s.IsProxy() || !compiler.IsGenerated(s.Kind, s.Name) {
 			continue
 		}

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -190,7 +190,7 @@ func FuzzCompileLayout(f *testing.F) {
 		f.Fatal(err)
 	}
 	shape := func(out []byte) (sections []string, lines int) {
-		for _, s := range cfgtext.Split(string(out)) {
+		for _, s := range haproxycfg.Split(string(out)) {
 			sections = append(sections, s.Kind)
 		}
 		return sections, strings.Count(string(out), "\n")

@@ -6,8 +6,8 @@ import (
 
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/decompile/modelgen"
-	"github.com/lbconf/lbconf/haproxycheck"
-	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/haproxycfg/check"
+	"github.com/lbconf/lbconf/haproxycfg/version"
 	"github.com/lbconf/lbconf/internal/haproxytest"
 	"github.com/lbconf/lbconf/model"
 )
@@ -15,12 +15,12 @@ import (
 // TestCompiledAcrossVersions: every config compiled for --target 1.8 and
 // 2.4 passes HAProxy 2.2's `haproxy -c`, and every config compiled for 2.6
 // and later passes 2.6 and 3.0 (binaries from .ci/fetch-haproxy; required
-// in CI). Certificates and other instance files get haproxycheck's
+// in CI). Certificates and other instance files get haproxycfg/check's
 // stand-ins.
 func TestCompiledAcrossVersions(t *testing.T) {
-	v := func(major, minor int) haproxyver.Version { return haproxyver.Version{Major: major, Minor: minor} }
+	v := func(major, minor int) version.Version { return version.Version{Major: major, Minor: minor} }
 	for _, tc := range []struct {
-		binary  haproxyver.Version
+		binary  version.Version
 		targets []string
 	}{
 		{v(2, 2), []string{"1.8", "2.4"}},
@@ -45,7 +45,7 @@ func TestCompiledAcrossVersions(t *testing.T) {
 					if err != nil {
 						t.Fatalf("%s for %s: %v", names[i], target, err)
 					}
-					res, err := haproxycheck.Check(context.Background(), names[i]+".cfg", cfg, haproxycheck.Options{Binary: bin})
+					res, err := check.Check(context.Background(), names[i]+".cfg", cfg, check.Options{Binary: bin})
 					if err != nil {
 						t.Fatalf("%s for %s: %v", names[i], target, err)
 					}

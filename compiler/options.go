@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/haproxycfg/version"
 )
 
 // Defaults of Options.
@@ -25,7 +25,7 @@ const (
 // DefaultCertDir and no stats password.
 type Options struct {
 	// Target is the HAProxy version to write for (see
-	// haproxyver.ParseTarget); "" means haproxyver.DefaultTarget.
+	// version.ParseTarget); "" means version.DefaultTarget.
 	Target string
 	// Base, when non-nil, is a haproxy.cfg whose sections other than
 	// frontend, backend and listen (plus its "listen status") are kept
@@ -69,7 +69,7 @@ func (e *OptionError) Unwrap() error { return e.Err }
 
 // settings are Options checked and with defaults applied.
 type settings struct {
-	target    haproxyver.Version
+	target    version.Version
 	bindAddr  netip.Addr
 	certDir   string
 	statsAuth string
@@ -80,10 +80,10 @@ func (o *Options) settings() (settings, error) {
 	var s settings
 	t := o.Target
 	if t == "" {
-		t = haproxyver.DefaultTarget
+		t = version.DefaultTarget
 	}
 	var err error
-	if s.target, err = haproxyver.ParseTarget(t); err != nil {
+	if s.target, err = version.ParseTarget(t); err != nil {
 		return s, &OptionError{Option: "target", Err: err}
 	}
 	ba := o.BindAddress

@@ -1,7 +1,7 @@
 // Package decompile parses a haproxy.cfg back into the listener model.
 //
-// It reads the layout lbconf's compiler writes (SPEC section 3, the shape of
-// the product's documented custom config): a `frontend N` whose
+// It reads the layout lbconf's compiler writes (the shape of the product's
+// documented custom config): a `frontend N` whose
 // `default_backend` is `N-abk`, plus `backend N-abk`, is an HTTP listener; a
 // `listen N` in mode tcp (other than `listen status`) is a TCP listener. The
 // fixed lines of that shape are recognised and dropped. Hand-edited files are
@@ -23,8 +23,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/lbconf/lbconf/cfgparse"
-	"github.com/lbconf/lbconf/cfgtext"
+	"github.com/lbconf/lbconf/haproxycfg"
+	"github.com/lbconf/lbconf/haproxycfg/parse"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -138,36 +138,21 @@ func checkConfigText(text []byte) error {
 	case bytes.IndexByte(text, '\n') < 0 && bytes.IndexByte(bytes.TrimRight(text, "\r"), '\r') >= 0:
 		return fmt.Errorf("%w: the input has CR-only line ends: haproxy reads lines ended by LF or CRLF (convert with tr '\\r' '\\n'); %s", ErrNotConfig, sectionsHelp)
 	}
-	first, firstLine := "", 0
-	for num, rest := 1, text; len(rest) > 0; num++ {
-		line := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
-		words := cfgtext.Fields(string(bytes.TrimRight(line, "\r")))
-		if len(words) == 0 {
-			continue
-		}
-		if cfgtext.IsSectionKeyword(words[0]) {
-			return nil // lines before it are reported as losses
-		}
-		if first == "" {
-			first, firstLine = words[0], num
-		}
+	sn := haproxycfg.Sniff(text)
+	if sn.Config() {
+		return nil // lines before the first section are reported as losses
 	}
-	if first == "" {
+	if sn.First == "" {
 		return fmt.Errorf("%w: the input has no section, only comments: %s", ErrNotConfig, sectionsHelp)
 	}
 	what := ""
-	switch {
-	case first[0] == '{' || first[0] == '[':
-		what = " (this looks like a JSON document: lint it, or decompile a haproxy.cfg)"
-	case strings.HasSuffix(first, ":") || first == "---" || first == "-":
-		what = " (this looks like a YAML document: lint it, or decompile a haproxy.cfg)"
+	if sn.Looks != "" {
+		what = fmt.Sprintf(" (this looks like a %s document: lint it, or decompile a haproxy.cfg)", sn.Looks)
 	}
-	return fmt.Errorf("%w: no line opens a section; line %d starts with %s%s: %s", ErrNotConfig, firstLine, strconv.Quote(clipWord(first)), what, sectionsHelp)
+	if sn.Section > 0 {
+		return fmt.Errorf("%w: line %d starts with %s%s: %s", ErrNotConfig, sn.FirstLine, strconv.Quote(clipWord(sn.First)), what, sectionsHelp)
+	}
+	return fmt.Errorf("%w: no line opens a section; line %d starts with %s%s: %s", ErrNotConfig, sn.FirstLine, strconv.Quote(clipWord(sn.First)), what, sectionsHelp)
 }
 
 // clipWord shortens a word quoted in an error.
@@ -232,21 +217,21 @@ func Explain(text []byte, opts Options) (*Result, error) {
 	if err := checkConfigText(text); err != nil {
 		return nil, err
 	}
-	f, err := cfgparse.Parse(text)
+	f, err := parse.Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("decompile: %w", err)
 	}
 	return explainFile(f, opts), nil
 }
 
-// FromFile is Decompile for a config already parsed with cfgparse.Parse,
+// FromFile is Decompile for a config already parsed with parse.Parse,
 // for callers that read the file's sections themselves too.
-func FromFile(f *cfgparse.File, opts Options) (*model.Listeners, []Loss) {
+func FromFile(f *parse.File, opts Options) (*model.Listeners, []Loss) {
 	r := explainFile(f, opts)
 	return r.Listeners, r.Losses
 }
 
-func explainFile(f *cfgparse.File, opts Options) *Result {
+func explainFile(f *parse.File, opts Options) *Result {
 	d := &decompiler{opts: opts.withDefaults(), file: f, sources: map[string]int{}}
 	for _, s := range f.Sections {
 		if s.Kind == "defaults" {
@@ -268,10 +253,10 @@ func explainFile(f *cfgparse.File, opts Options) *Result {
 // decompiler holds the state of one Decompile call.
 type decompiler struct {
 	opts Options
-	file *cfgparse.File
+	file *parse.File
 	// lastDefaults is the file's last defaults section (nil when there is
 	// none): the one that applies to every listener compile writes.
-	lastDefaults *cfgparse.Section
+	lastDefaults *parse.Section
 	losses       []Loss
 	notes        []Note
 	sources      map[string]int
@@ -295,11 +280,11 @@ func (d *decompiler) run() *model.Listeners {
 	// First section of each proxy name: HAProxy refuses a second
 	// frontend (or backend) with a name already taken, so later ones are
 	// losses.
-	frontends := map[string]*cfgparse.Section{}
-	backends := map[string]*cfgparse.Section{}
-	dup := map[*cfgparse.Section]*cfgparse.Section{}
+	frontends := map[string]*parse.Section{}
+	backends := map[string]*parse.Section{}
+	dup := map[*parse.Section]*parse.Section{}
 	for _, s := range secs {
-		var m map[string]*cfgparse.Section
+		var m map[string]*parse.Section
 		switch s.Kind {
 		case "frontend":
 			m = frontends
@@ -329,7 +314,7 @@ func (d *decompiler) run() *model.Listeners {
 	}
 
 	// Pair frontends with their backends.
-	pairOf := map[*cfgparse.Section]*cfgparse.Section{} // backend -> frontend
+	pairOf := map[*parse.Section]*parse.Section{} // backend -> frontend
 	for _, s := range secs {
 		if s.Kind != "frontend" || dup[s] != nil || s.Name == "" {
 			continue
@@ -387,7 +372,7 @@ func (d *decompiler) run() *model.Listeners {
 // kind and name (`from DEFAULTS`, stray words), and a section whose
 // defaults are not the file's last defaults section: compile writes every
 // listener after the prelude, where the last defaults section applies.
-func (d *decompiler) header(s *cfgparse.Section) {
+func (d *decompiler) header(s *parse.Section) {
 	w := s.HeaderFields
 	if len(w) > 2 {
 		d.losses = append(d.losses, Loss{
@@ -410,7 +395,7 @@ func (d *decompiler) header(s *cfgparse.Section) {
 }
 
 // defaultBackend returns the value of the proxy's effective default_backend.
-func defaultBackend(s *cfgparse.Section) string {
+func defaultBackend(s *parse.Section) string {
 	dir := s.Effective("default_backend")
 	if dir == nil || len(dir.Fields) != 2 {
 		return ""
@@ -419,7 +404,7 @@ func defaultBackend(s *cfgparse.Section) string {
 }
 
 // loseSection reports a whole section.
-func (d *decompiler) loseSection(s *cfgparse.Section, reason string) {
+func (d *decompiler) loseSection(s *parse.Section, reason string) {
 	text := strings.Join(s.HeaderFields, " ")
 	if text == "" {
 		text = s.Kind
@@ -430,14 +415,14 @@ func (d *decompiler) loseSection(s *cfgparse.Section, reason string) {
 }
 
 // loseLine reports a whole line.
-func (d *decompiler) loseLine(s *cfgparse.Section, dir *cfgparse.Directive, reason string) {
+func (d *decompiler) loseLine(s *parse.Section, dir *parse.Directive, reason string) {
 	d.losses = append(d.losses, Loss{
 		Line: dir.Line, Col: dir.Col(0), Section: s.Label(), Text: dir.String(), Reason: reason,
 	})
 }
 
 // loseWords reports words [i, j) of a line.
-func (d *decompiler) loseWords(s *cfgparse.Section, dir *cfgparse.Directive, i, j int, context, reason string) {
+func (d *decompiler) loseWords(s *parse.Section, dir *parse.Directive, i, j int, context, reason string) {
 	d.losses = append(d.losses, Loss{
 		Line: dir.Line, Col: dir.Col(i), Section: s.Label(),
 		Text: strings.Join(dir.Fields[i:j], " "), Context: context, Reason: reason,

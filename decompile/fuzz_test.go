@@ -7,9 +7,9 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/decompile/modelgen"
+	"github.com/lbconf/lbconf/haproxycfg/lint"
 	"github.com/lbconf/lbconf/internal/golden"
 	"github.com/lbconf/lbconf/model"
 )
@@ -37,7 +37,7 @@ func FuzzDecompileText(f *testing.F) {
 				}
 			}
 		}
-		fs, err := cfglint.Lint("fuzz.cfg", data, "2.6")
+		fs, err := lint.Lint("fuzz.cfg", data, "2.6")
 		if err == nil {
 			for _, f := range fs {
 				if f.Line < 1 || f.Col < 1 || f.Rule == "" || f.Message == "" {

@@ -9,12 +9,13 @@ import (
 
 	"github.com/haproxytech/config-parser/v5/types"
 
-	"github.com/lbconf/lbconf/cfgparse"
+	"github.com/lbconf/lbconf/haproxycfg"
+	"github.com/lbconf/lbconf/haproxycfg/parse"
 	"github.com/lbconf/lbconf/model"
 )
 
 // httpListener builds an HTTP listener from a frontend and its backend.
-func (d *decompiler) httpListener(ptr string, fe, be *cfgparse.Section) model.HttpListener {
+func (d *decompiler) httpListener(ptr string, fe, be *parse.Section) model.HttpListener {
 	l := model.HttpListener{
 		ListenerName:   fe.Name,
 		ListenerMode:   model.ModeHTTP,
@@ -158,7 +159,7 @@ func (d *decompiler) noTimeout(p *proxy, kw string) {
 }
 
 // tcpListener builds a TCP listener from a `listen` section.
-func (d *decompiler) tcpListener(ptr string, s *cfgparse.Section) model.TcpListener {
+func (d *decompiler) tcpListener(ptr string, s *parse.Section) model.TcpListener {
 	l := model.TcpListener{
 		ListenerName:       s.Name,
 		ListenerMode:       model.ModeTCP,
@@ -209,7 +210,7 @@ func (d *decompiler) tcpListener(ptr string, s *cfgparse.Section) model.TcpListe
 // runs with the defaults' one, which the model then states explicitly.
 // Problems with that line are the defaults section's, reported by nobody
 // here (the prelude is not a loss).
-func (p *proxy) inherited(kw string) *cfgparse.Directive {
+func (p *proxy) inherited(kw string) *parse.Directive {
 	if p.sec.Defaults == nil {
 		return nil
 	}
@@ -350,30 +351,21 @@ func (p *proxy) cookie() *model.SessionPersistence {
 	type extra struct{ i, j int }
 	var extras []extra
 	words := map[string][]int{} // Mode words present, with their indexes
-	for i := 2; i < len(w); i++ {
+	for _, o := range haproxycfg.CookieOptions(w) {
 		switch {
-		case modeWord[w[i]]:
-			words[w[i]] = append(words[w[i]], i)
-		case w[i] == "maxidle", w[i] == "maxlife":
-			if i+1 >= len(w) {
-				extras = append(extras, extra{i, i + 1})
-				continue
-			}
-			n, ok := cookieSeconds(w[i+1])
+		case modeWord[o.Word]:
+			words[o.Word] = append(words[o.Word], o.At)
+		case (o.Word == "maxidle" || o.Word == "maxlife") && o.HasArg:
+			n, ok := cookieSeconds(o.Arg)
 			if !ok {
-				extras = append(extras, extra{i, i + 2})
-			} else if w[i] == "maxidle" {
+				extras = append(extras, extra{o.At, o.End()})
+			} else if o.Word == "maxidle" {
 				timer.MaxIdle = n
 			} else {
 				timer.MaxLife = n
 			}
-			i++
-		case w[i] == "domain", w[i] == "attr":
-			j := min(i+2, len(w))
-			extras = append(extras, extra{i, j})
-			i = j - 1
-		default:
-			extras = append(extras, extra{i, i + 1})
+		default: // domain, attr, other options, a missing time
+			extras = append(extras, extra{o.At, o.End()})
 		}
 	}
 	// The Mode is the value whose spelling uses the most of the words
@@ -432,7 +424,7 @@ func (p *proxy) bind(http bool) (port int, certs []model.Certificate, ssl bool) 
 			crts = append(crts, i)
 			i += 2
 		default:
-			n, _ := cfgparse.OptionWidth("bind", w[i:])
+			n, _ := parse.OptionWidth("bind", w[i:])
 			p.loseWords(dir, i, i+n, "on the bind", reasonNoEquivalent)
 			i += n
 		}
@@ -477,7 +469,7 @@ func (p *proxy) tcpBind() (port int, acceptProxy bool) {
 			i++
 			continue
 		}
-		n, _ := cfgparse.OptionWidth("bind", w[i:])
+		n, _ := parse.OptionWidth("bind", w[i:])
 		p.loseWords(dir, i, i+n, "on the bind", reasonNoEquivalent)
 		i += n
 	}
@@ -486,8 +478,8 @@ func (p *proxy) tcpBind() (port int, acceptProxy bool) {
 
 // bindLine takes the first usable bind line of the proxy and reports the
 // others and a bind address other than the one compile writes.
-func (p *proxy) bindLine() (*cfgparse.Directive, hostPort) {
-	var taken *cfgparse.Directive
+func (p *proxy) bindLine() (*parse.Directive, hostPort) {
+	var taken *parse.Directive
 	var hp hostPort
 	for _, dir := range p.all("bind") {
 		if dir.Unprocessed || len(dir.Fields) < 2 {
@@ -523,7 +515,7 @@ func (p *proxy) bindLine() (*cfgparse.Directive, hostPort) {
 // `tcp-request connection reject if !X` line that enforces them.
 func (p *proxy) whitelist() []string {
 	entries := []string{}
-	var reject *cfgparse.Directive
+	var reject *parse.Directive
 	for _, dir := range p.all("tcp-request") {
 		w := dir.Fields
 		var n string
@@ -538,7 +530,7 @@ func (p *proxy) whitelist() []string {
 		if reject != nil {
 			continue // left to sweep: the model has one whitelist
 		}
-		var acls []*cfgparse.Directive
+		var acls []*parse.Directive
 		for _, a := range p.all("acl") {
 			if len(a.Fields) >= 3 && a.Fields[1] == n {
 				acls = append(acls, a)
@@ -570,7 +562,7 @@ func (p *proxy) whitelist() []string {
 func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, sendProxy bool) {
 	servers = []model.BackendServer{}
 	type seen struct {
-		dir       *cfgparse.Directive
+		dir       *parse.Directive
 		sendProxy bool
 	}
 	var all []seen
@@ -627,7 +619,7 @@ func (p *proxy) servers(withCookie, tcp bool) (servers []model.BackendServer, se
 				i += 2
 				continue
 			}
-			n, _ := cfgparse.OptionWidth("server", w[i:])
+			n, _ := parse.OptionWidth("server", w[i:])
 			p.loseWords(dir, i, i+n, "on server "+w[1], reasonNoEquivalent)
 			i += n
 		}

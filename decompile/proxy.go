@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/lbconf/lbconf/cfgparse"
+	"github.com/lbconf/lbconf/haproxycfg/parse"
 )
 
 // proxy walks the directives of one proxy section and makes sure each is
@@ -13,10 +13,10 @@ import (
 // reported as a loss: sweep reports whatever nothing took.
 type proxy struct {
 	d    *decompiler
-	sec  *cfgparse.Section
-	done map[*cfgparse.Directive]bool
+	sec  *parse.Section
+	done map[*parse.Directive]bool
 	// own holds the section's directives, for owns in constant time.
-	own map[*cfgparse.Directive]bool
+	own map[*parse.Directive]bool
 	// fixed maps a keyword to the one line of it that compile writes, for
 	// better messages about lines that differ from it.
 	fixed map[string]string
@@ -27,17 +27,17 @@ type proxy struct {
 	serverLines []int
 }
 
-func (d *decompiler) proxy(s *cfgparse.Section) *proxy {
-	own := make(map[*cfgparse.Directive]bool, len(s.Directives))
+func (d *decompiler) proxy(s *parse.Section) *proxy {
+	own := make(map[*parse.Directive]bool, len(s.Directives))
 	for _, dir := range s.Directives {
 		own[dir] = true
 	}
-	return &proxy{d: d, sec: s, done: map[*cfgparse.Directive]bool{}, own: own, fixed: map[string]string{}, lines: map[string]int{}}
+	return &proxy{d: d, sec: s, done: map[*parse.Directive]bool{}, own: own, fixed: map[string]string{}, lines: map[string]int{}}
 }
 
 // all returns the directives with keyword kw that nothing took yet.
-func (p *proxy) all(kw string) []*cfgparse.Directive {
-	var out []*cfgparse.Directive
+func (p *proxy) all(kw string) []*parse.Directive {
+	var out []*parse.Directive
 	for _, dir := range p.sec.Directives {
 		if dir.Keyword == kw && !p.done[dir] {
 			out = append(out, dir)
@@ -50,8 +50,8 @@ func (p *proxy) all(kw string) []*cfgparse.Directive {
 // one config-parser processed (or, with anyLine, the last one at all, for
 // keywords this package reads itself). Earlier lines are reported as
 // overridden; unprocessed ones are left to sweep.
-func (p *proxy) single(kw string, anyLine bool) *cfgparse.Directive {
-	var last *cfgparse.Directive
+func (p *proxy) single(kw string, anyLine bool) *parse.Directive {
+	var last *parse.Directive
 	for _, dir := range p.all(kw) {
 		if dir.Unprocessed && !anyLine {
 			continue
@@ -77,7 +77,7 @@ func (p *proxy) fixedLine(kw string, single bool, words ...string) bool {
 	if single {
 		p.fixed[kw] = strings.Join(words, " ")
 	}
-	var first *cfgparse.Directive
+	var first *parse.Directive
 	for _, dir := range p.all(kw) {
 		if dir.Unprocessed || !slices.Equal(dir.Fields, words) {
 			continue
@@ -94,13 +94,13 @@ func (p *proxy) fixedLine(kw string, single bool, words ...string) bool {
 
 // owns reports whether dir is a line of this proxy (and not of the
 // defaults section it inherits from).
-func (p *proxy) owns(dir *cfgparse.Directive) bool {
+func (p *proxy) owns(dir *parse.Directive) bool {
 	return p.own[dir]
 }
 
 // lose reports a whole line and marks it taken. Lines of the defaults
 // section (inherited values) are the prelude's and never reported here.
-func (p *proxy) lose(dir *cfgparse.Directive, reason string) {
+func (p *proxy) lose(dir *parse.Directive, reason string) {
 	if !p.owns(dir) {
 		return
 	}
@@ -109,7 +109,7 @@ func (p *proxy) lose(dir *cfgparse.Directive, reason string) {
 }
 
 // loseWords reports words [i, j) of a taken line, as lose does.
-func (p *proxy) loseWords(dir *cfgparse.Directive, i, j int, context, reason string) {
+func (p *proxy) loseWords(dir *parse.Directive, i, j int, context, reason string) {
 	if !p.owns(dir) {
 		return
 	}

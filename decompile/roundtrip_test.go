@@ -99,7 +99,7 @@ func TestRoundTripConfig(t *testing.T) {
 
 // TestRoundTripDocumentedSample: the documented sample decompiles to its two
 // listeners, and compiling them with the sample as base gives the sample
-// back (trailing blank lines aside, as SPEC section 3 says).
+// back (trailing blank lines aside).
 func TestRoundTripDocumentedSample(t *testing.T) {
 	sample := readSample(t)
 	m, losses, err := Decompile(sample, Options{})

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -101,53 +102,32 @@ type hostPort struct {
 	err  string // why it cannot be used, "" when fine
 }
 
-// splitHostPort reads `ADDR:PORT`, `[V6]:PORT`, `*:PORT`, `:PORT`,
-// `ipv4@ADDR:PORT`, `ipv6@ADDR:PORT`; for IPv6 without brackets the last
-// colon separates the port, as in HAProxy.
+// splitHostPort reads one address of a bind or server line
+// (haproxycfg.ParseAddress): `ADDR:PORT`, `[V6]:PORT`, `*:PORT`, `:PORT`,
+// `ipv4@ADDR:PORT`, `ipv6@ADDR:PORT`. An unbracketed IPv6 address without
+// a port (`::1`) is all host.
 func splitHostPort(s string) hostPort {
-	for _, p := range []string{"ipv4@", "ipv6@"} {
-		s = strings.TrimPrefix(s, p)
-	}
+	a := haproxycfg.ParseAddress(s)
+	rest := strings.TrimPrefix(s, a.Family)
 	switch {
-	case strings.Contains(s, "@"), strings.HasPrefix(s, "/"):
-		return hostPort{host: s, err: "has an address that is not an IP address and port"}
+	case a.Socket, a.Family != "" && a.Family != "ipv4@" && a.Family != "ipv6@":
+		return hostPort{host: rest, err: "has an address that is not an IP address and port"}
 	case strings.Contains(s, ","):
-		return hostPort{host: s, err: "lists several addresses (the model has one port)"}
+		return hostPort{host: rest, err: "lists several addresses (the model has one port)"}
+	case a.Err != "":
+		return hostPort{host: rest, err: "has an address with " + a.Err}
+	case a.BareIP():
+		return hostPort{host: rest}
+	case a.Port == "":
+		return hostPort{host: a.Host}
+	case strings.Contains(a.Port, "-"):
+		return hostPort{host: a.Host, err: "has a port range (the model has one port)"}
 	}
-	var host, port string
-	if strings.HasPrefix(s, "[") {
-		end := strings.Index(s, "]")
-		if end < 0 {
-			return hostPort{host: s, err: "has an address with an unclosed '['"}
-		}
-		host, port = s[1:end], strings.TrimPrefix(s[end+1:], ":")
-		if port == s[end+1:] && port != "" {
-			return hostPort{host: s, err: "has an address without ':' before its port"}
-		}
-	} else {
-		i := strings.LastIndex(s, ":")
-		if i < 0 {
-			return hostPort{host: s}
-		}
-		host, port = s[:i], s[i+1:]
-		// A bare IPv6 address without a port ("::1") is all host.
-		if strings.Contains(host, ":") {
-			if _, err := netip.ParseAddr(s); err == nil {
-				return hostPort{host: s}
-			}
-		}
+	n, _, ok := a.Ports()
+	if !ok {
+		return hostPort{host: a.Host, err: "has port " + strconv.Quote(a.Port) + ", not a number from 1 to 65535"}
 	}
-	if port == "" {
-		return hostPort{host: host}
-	}
-	if strings.Contains(port, "-") {
-		return hostPort{host: host, err: "has a port range (the model has one port)"}
-	}
-	n, err := strconv.Atoi(port)
-	if err != nil || n < 1 || n > 65535 || port[0] == '+' {
-		return hostPort{host: host, err: "has port " + strconv.Quote(port) + ", not a number from 1 to 65535"}
-	}
-	return hostPort{host: host, port: n}
+	return hostPort{host: a.Host, port: n}
 }
 
 // sameBindAddress reports whether a bind host is the address compile

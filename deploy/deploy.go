@@ -3,14 +3,14 @@
 // basic strategies ([ApplyStrategies], [AddStrategies]), plus the pulls
 // that read them back ([PullConfig], [PullStrategies]).
 //
-// Every change follows the same steps (SPEC section 6):
+// Every change follows the same steps, in this order:
 //
 //  1. read the instance (DescribeLoadBalancers) for its HAProxy version and
 //     mode; the version picks the lint target ("1.8.x" -> 1.8, "2.4.x" ->
 //     2.4, 2.6 and later as they are; anything else: 2.4, said so);
-//  2. lint: cfglint for a config, validate for listeners; errors refuse
+//  2. lint: haproxycfg/lint for a config, validate for listeners; errors refuse
 //     ([ErrRefused]) and nothing is sent; for a config, also `haproxy -c`
-//     when a local binary exists (package haproxycheck), saying what it
+//     when a local binary exists (package haproxycfg/check), saying what it
 //     could not check;
 //  3. pull what the instance has now, both the custom config and the
 //     strategies; when that equals what would be sent (and the mode stays),
@@ -41,7 +41,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/haproxycfg/version"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -211,15 +211,15 @@ type Backup struct {
 // TargetFor returns the lint target for an instance's Version: "1.8.3" ->
 // "1.8", "2.4.22" -> "2.4", "2.6" and later as MAJOR.MINOR. For a version
 // lbconf does not know (empty, 2.5, 1.7, garbage) it returns
-// haproxyver.DefaultTarget and false.
+// version.DefaultTarget and false.
 func TargetFor(v string) (string, bool) {
-	ver, ok := haproxyver.Parse(v)
+	ver, ok := version.Parse(v)
 	if !ok {
-		return haproxyver.DefaultTarget, false
+		return version.DefaultTarget, false
 	}
-	t, err := haproxyver.ParseTarget(ver.String())
+	t, err := version.ParseTarget(ver.String())
 	if err != nil {
-		return haproxyver.DefaultTarget, false
+		return version.DefaultTarget, false
 	}
 	return t.String(), true
 }

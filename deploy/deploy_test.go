@@ -14,8 +14,9 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/cdsapi/fakecds/fakecdstest"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/haproxycfg/check"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -61,17 +62,13 @@ func (u *recUI) said() string {
 }
 
 const (
-	customUUID = "lb-custom-0001"
-	basicUUID  = "lb-basic-0002"
+	customUUID = fakecdstest.CustomUUID
+	basicUUID  = fakecdstest.BasicUUID
 )
 
 func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "deploy", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
+	return fakecdstest.ReadTestdata(t, name)
 }
 
 func decodeTestdata(t *testing.T, name string) *model.Document {
@@ -83,8 +80,8 @@ func decodeTestdata(t *testing.T, name string) *model.Document {
 	return doc
 }
 
-// env is a fake API with two instances: customUUID runs the documented
-// config (HAProxy 2.4), basicUUID runs listeners.json (HAProxy 1.8.3).
+// env is the shared fake-API world (fakecdstest) with a client and a
+// backup directory.
 type env struct {
 	srv       *fakecds.Server
 	client    *cdsapi.Client
@@ -95,24 +92,8 @@ type env struct {
 
 func newEnv(t *testing.T, fo fakecds.Options, co cdsapi.Options) *env {
 	t.Helper()
-	srv := fakecds.NewServer(fo)
-	t.Cleanup(srv.Close)
-	co.Endpoint = srv.URL
-	if co.Timeout == 0 {
-		co.Timeout = 3 * time.Second
-	}
-	co.Backoff = 5 * time.Millisecond
-	client, err := cdsapi.NewClient(srv.Credentials(), co)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{srv: srv, client: client, config: string(readTestdata(t, "documented.cfg")), backups: t.TempDir()}
-	e.listeners = decodeTestdata(t, "listeners.json").Listeners
-	srv.AddInstance(fakecds.Instance{InstanceUuid: customUUID, InstanceName: "web", Version: "2.4.22", IsCustomConf: 1,
-		Vips: []cdsapi.Vip{{IP: "10.0.0.10", Type: "private"}}}, model.Listeners{}, e.config)
-	srv.AddInstance(fakecds.Instance{InstanceUuid: basicUUID, InstanceName: "db", Version: "1.8.3", IsCustomConf: 0},
-		e.listeners, "")
-	return e
+	w := fakecdstest.New(t, fo)
+	return &env{srv: w.Server, client: w.Client(t, co), config: w.Config, listeners: w.Listeners, backups: t.TempDir()}
 }
 
 func (e *env) common(uuid string) Common {
@@ -125,8 +106,8 @@ func changedConfig(cfg string) string {
 }
 
 // noCheck stands in for haproxy -c: it accepts everything.
-func noCheck(context.Context, string, []byte, string) (*haproxycheck.Result, error) {
-	return &haproxycheck.Result{Binary: "fake", Version: "0"}, nil
+func noCheck(context.Context, string, []byte, string) (*check.Result, error) {
+	return &check.Result{Binary: "fake", Version: "0"}, nil
 }
 
 func backupFiles(t *testing.T, dir string) []string {
@@ -198,18 +179,18 @@ func TestPush(t *testing.T) {
 		{name: "lint error", uuid: customUUID, config: func(e *env) string { return e.config + "\nfrontend x\n    frobnicate on\n" },
 			refused: true, wantErr: "has errors for HAProxy 2.4"},
 		{name: "haproxy -c error", uuid: customUUID, config: func(e *env) string { return changedConfig(e.config) },
-			check: func(ctx context.Context, file string, text []byte, target string) (*haproxycheck.Result, error) {
-				return &haproxycheck.Result{ExitCode: 1, Findings: []finding.Finding{{File: file, Line: 3, Severity: finding.Error, Rule: haproxycheck.Rule, Message: "boom"}},
-					Notes: []haproxycheck.Note{{Line: 4, Text: "stats socket x"}}}, nil
+			check: func(ctx context.Context, file string, text []byte, target string) (*check.Result, error) {
+				return &check.Result{ExitCode: 1, Findings: []finding.Finding{{File: file, Line: 3, Severity: finding.Error, Rule: check.Rule, Message: "boom"}},
+					Notes: []check.Note{{Line: 4, Text: "stats socket x"}}}, nil
 			},
 			refused: true, wantErr: "has errors", said: []string{"haproxy -c (, ) rejects it", ":4: not checked by haproxy -c: stats socket x"}},
 		{name: "no haproxy binary", uuid: customUUID, config: func(e *env) string { return changedConfig(e.config) },
-			check: func(context.Context, string, []byte, string) (*haproxycheck.Result, error) {
-				return nil, fmt.Errorf("x: %w", haproxycheck.ErrNoBinary)
+			check: func(context.Context, string, []byte, string) (*check.Result, error) {
+				return nil, fmt.Errorf("x: %w", check.ErrNoBinary)
 			},
 			sent: true, backup: true, diff: true, said: []string{"haproxy -c skipped"}},
 		{name: "haproxy -c cannot run", uuid: customUUID, config: func(e *env) string { return changedConfig(e.config) },
-			check: func(context.Context, string, []byte, string) (*haproxycheck.Result, error) {
+			check: func(context.Context, string, []byte, string) (*check.Result, error) {
 				return nil, errors.New("exec format error")
 			},
 			wantErr: "exec format error; nothing was sent (--no-check skips haproxy -c)"},

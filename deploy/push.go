@@ -2,26 +2,27 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/lbconf/lbconf/cdsapi"
-	"github.com/lbconf/lbconf/cfglint"
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/haproxycfg"
+	"github.com/lbconf/lbconf/haproxycfg/check"
+	"github.com/lbconf/lbconf/haproxycfg/lint"
 	"github.com/lbconf/lbconf/internal/safetext"
 )
 
 // CheckFunc runs `haproxy -c` on a config for a target version, as
-// haproxycheck.Check does.
-type CheckFunc func(ctx context.Context, file string, text []byte, target string) (*haproxycheck.Result, error)
+// check.Check does.
+type CheckFunc func(ctx context.Context, file string, text []byte, target string) (*check.Result, error)
 
-// LocalCheck is the default CheckFunc: haproxycheck.Check with the binary
+// LocalCheck is the default CheckFunc: check.Check with the binary
 // it finds.
-func LocalCheck(ctx context.Context, file string, text []byte, target string) (*haproxycheck.Result, error) {
-	return haproxycheck.Check(ctx, file, text, haproxycheck.Options{Target: target})
+func LocalCheck(ctx context.Context, file string, text []byte, target string) (*check.Result, error) {
+	return check.Check(ctx, file, text, check.Options{Target: target})
 }
 
 // PushOptions configure [Push].
@@ -55,40 +56,14 @@ func Push(ctx context.Context, api API, ui UI, opts PushOptions) (*Result, error
 	if strings.TrimSpace(string(opts.Config)) == "" {
 		return res, fmt.Errorf("%s is empty; pushing it would leave instance %s without a config; nothing was sent", opts.File, uuid)
 	}
-	lb, err := api.DescribeLoadBalancer(ctx, uuid)
+	lb, err := readInstance(ctx, api, ui, uuid, res) // step 1
 	if err != nil {
-		return res, fmt.Errorf("reading instance %s: %w; nothing was sent", uuid, err)
+		return res, err
 	}
-	res.Instance = lb
-	res.Target = targetOf(ui, lb)
-
-	// Lint, then haproxy -c.
-	fs, err := cfglint.Lint(opts.File, opts.Config, res.Target)
-	if err != nil {
-		return res, fmt.Errorf("linting %s: %w; nothing was sent", opts.File, err)
+	if err := lintConfig(ctx, ui, &opts, lb, res); err != nil { // step 2
+		return res, err
 	}
-	if !opts.SkipCheck {
-		check := opts.Check
-		if check == nil {
-			check = LocalCheck
-		}
-		more, err := runCheck(ctx, ui, check, opts.File, opts.Config, res.Target)
-		if err != nil {
-			return res, err
-		}
-		fs = append(fs, more...)
-	}
-	fs = opts.adjust(fs)
-	finding.Sort(fs)
-	res.Findings = fs
-	ui.Findings(fs)
-	if finding.HasErrors(fs) {
-		return res, fmt.Errorf("%w: %s has errors for HAProxy %s (instance %s runs %q); nothing was sent",
-			ErrRefused, opts.File, res.Target, uuid, lb.Version)
-	}
-
-	// What the instance has now.
-	current, raw, err := pullBoth(ctx, api, uuid)
+	current, raw, err := pullBoth(ctx, api, uuid) // step 3
 	if err != nil {
 		return res, err
 	}
@@ -100,33 +75,10 @@ func Push(ctx context.Context, api API, ui UI, opts PushOptions) (*Result, error
 
 	c := &change{opts: &opts.Common, ui: ui, client: api, instance: lb, verb: "push", what: opts.File,
 		pullCmd: "lbconf pull --instance " + uuid}
-	if c.backup, err = writeBackup(opts.BackupDir, uuid, opts.Now(), current, raw); err != nil {
-		return res, fmt.Errorf("backing up instance %s: %w; nothing was sent", uuid, err)
+	if err := c.backUp(res, current, raw, "backed up instance %[1]s: custom config to %[2]s, strategies to %[3]s"); err != nil { // step 4
+		return res, err
 	}
-	res.Backup = c.backup
-	ui.Info(fmt.Sprintf("backed up instance %s: custom config to %s, strategies to %s", uuid, c.backup.Config, c.backup.Strategies))
-
-	from := fmt.Sprintf("instance %s (custom config", uuid)
-	if !lb.CustomConf() {
-		from += ", not active"
-	}
-	shownOld, shownNew := current, string(opts.Config)
-	if !opts.ShowSecrets {
-		shownOld, shownNew = cfgtext.MaskSecrets(shownOld), cfgtext.MaskSecrets(shownNew)
-	}
-	if d := UnifiedDiff(from+")", opts.File, shownOld, shownNew); d != "" {
-		ui.Diff(d)
-	} else if current != string(opts.Config) {
-		ui.Info(fmt.Sprintf("%s differs from the custom config of instance %s only in a password (masked; --show-secrets shows it)", opts.File, uuid))
-	} else {
-		ui.Info(fmt.Sprintf("%s is the custom config instance %s keeps, but does not run", opts.File, uuid))
-	}
-	if !lb.CustomConf() {
-		res.ModeSwitch = true
-		ui.Info(fmt.Sprintf("instance %s runs basic strategies; pushing a custom config switches it to custom mode; its strategies were backed up to %s"+
-			" (`lbconf strategies apply --instance %s %s` brings them back)", c.name(), c.backup.Strategies, uuid, c.backup.Strategies))
-	}
-
+	showConfigChange(ui, &opts, c, current, res) // step 5
 	sent := string(opts.Config)
 	c.send = func(ctx context.Context) (cdsapi.TaskResult, error) {
 		return api.ModifyHaproxyCustomConfig(ctx, uuid, sent)
@@ -138,7 +90,87 @@ func Push(ctx context.Context, api API, ui UI, opts PushOptions) (*Result, error
 		got, err := api.DescribeHaproxyCustomConfig(ctx, uuid)
 		return err == nil && sameConfig(got, sent), err
 	}
-	return res, c.confirmAndSend(ctx, res)
+	return res, c.confirmAndSend(ctx, res) // steps 6 to 9
+}
+
+// readInstance is step 1 of every change: the instance, for its HAProxy
+// version (the lint target) and its mode.
+func readInstance(ctx context.Context, api API, ui UI, uuid string, res *Result) (cdsapi.LoadBalancer, error) {
+	lb, err := api.DescribeLoadBalancer(ctx, uuid)
+	if err != nil {
+		return lb, fmt.Errorf("reading instance %s: %w; nothing was sent", uuid, err)
+	}
+	res.Instance = lb
+	res.Target = targetOf(ui, lb)
+	return lb, nil
+}
+
+// lintConfig is step 2 of a push: lint, then haproxy -c; errors refuse.
+func lintConfig(ctx context.Context, ui UI, opts *PushOptions, lb cdsapi.LoadBalancer, res *Result) error {
+	fs, err := lint.Lint(opts.File, opts.Config, res.Target)
+	if err != nil {
+		return fmt.Errorf("linting %s: %w; nothing was sent", opts.File, err)
+	}
+	if !opts.SkipCheck {
+		checkFn := opts.Check
+		if checkFn == nil {
+			checkFn = LocalCheck
+		}
+		more, err := runCheck(ctx, ui, checkFn, opts.File, opts.Config, res.Target)
+		if err != nil {
+			return err
+		}
+		fs = append(fs, more...)
+	}
+	fs = opts.adjust(fs)
+	finding.Sort(fs)
+	res.Findings = fs
+	ui.Findings(fs)
+	if finding.HasErrors(fs) {
+		return fmt.Errorf("%w: %s has errors for HAProxy %s (instance %s runs %q); nothing was sent",
+			ErrRefused, opts.File, res.Target, opts.InstanceUuid, lb.Version)
+	}
+	return nil
+}
+
+// backUp is step 4 of every change: both the custom config and the
+// strategies, before anything is sent. said formats the message from the
+// instance, the config's backup and the strategies' backup.
+func (c *change) backUp(res *Result, config string, strategies json.RawMessage, said string) error {
+	uuid := c.opts.InstanceUuid
+	var err error
+	if c.backup, err = writeBackup(c.opts.BackupDir, uuid, c.opts.Now(), config, strategies); err != nil {
+		return fmt.Errorf("backing up instance %s: %w; nothing was sent", uuid, err)
+	}
+	res.Backup = c.backup
+	c.ui.Info(fmt.Sprintf(said, uuid, c.backup.Config, c.backup.Strategies))
+	return nil
+}
+
+// showConfigChange is step 5 of a push: the diff (passwords masked unless
+// shown) and the switch to custom mode.
+func showConfigChange(ui UI, opts *PushOptions, c *change, current string, res *Result) {
+	uuid, lb := opts.InstanceUuid, c.instance
+	from := fmt.Sprintf("instance %s (custom config", uuid)
+	if !lb.CustomConf() {
+		from += ", not active"
+	}
+	shownOld, shownNew := current, string(opts.Config)
+	if !opts.ShowSecrets {
+		shownOld, shownNew = haproxycfg.MaskSecrets(shownOld), haproxycfg.MaskSecrets(shownNew)
+	}
+	if d := UnifiedDiff(from+")", opts.File, shownOld, shownNew); d != "" {
+		ui.Diff(d)
+	} else if current != string(opts.Config) {
+		ui.Info(fmt.Sprintf("%s differs from the custom config of instance %s only in a password (masked; --show-secrets shows it)", opts.File, uuid))
+	} else {
+		ui.Info(fmt.Sprintf("%s is the custom config instance %s keeps, but does not run", opts.File, uuid))
+	}
+	if !lb.CustomConf() {
+		res.ModeSwitch = true
+		ui.Info(fmt.Sprintf("instance %s runs basic strategies; pushing a custom config switches it to custom mode; its strategies were backed up to %s"+
+			" (`lbconf push --instance %s %s` brings them back)", c.name(), c.backup.Strategies, uuid, c.backup.Strategies))
+	}
 }
 
 // targetOf picks the lint target of an instance and says when its version
@@ -158,10 +190,10 @@ func targetOf(ui UI, lb cdsapi.LoadBalancer) string {
 
 // runCheck runs haproxy -c and reports what it could not check. No binary
 // is not an error: the check is skipped, and said so.
-func runCheck(ctx context.Context, ui UI, check CheckFunc, file string, text []byte, target string) ([]finding.Finding, error) {
-	r, err := check(ctx, file, text, target)
+func runCheck(ctx context.Context, ui UI, checkFn CheckFunc, file string, text []byte, target string) ([]finding.Finding, error) {
+	r, err := checkFn(ctx, file, text, target)
 	switch {
-	case errors.Is(err, haproxycheck.ErrNoBinary):
+	case errors.Is(err, check.ErrNoBinary):
 		ui.Info(fmt.Sprintf("haproxy -c skipped: %v", err))
 		return nil, nil
 	case err != nil && ctx.Err() != nil:

@@ -3,6 +3,7 @@ package deploy
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -75,9 +76,9 @@ func strategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, dif
 	}
 	res := &Result{}
 	uuid := opts.InstanceUuid
-	verb, action := "apply", "applying"
+	verb := "apply"
 	if add {
-		verb, action = "add", "adding"
+		verb = "add"
 	}
 	if strings.TrimSpace(uuid) == "" {
 		return res, errors.New("no instance UUID")
@@ -90,41 +91,24 @@ func strategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, dif
 		return res, fmt.Errorf("%w: %s is a request body for instance %s, not %s; nothing was sent",
 			ErrRefused, doc.File, doc.InstanceUuid, uuid)
 	}
-	lb, err := api.DescribeLoadBalancer(ctx, uuid)
+	lb, err := readInstance(ctx, api, ui, uuid, res) // step 1
 	if err != nil {
-		return res, fmt.Errorf("reading instance %s: %w; nothing was sent", uuid, err)
+		return res, err
 	}
-	res.Instance = lb
-	res.Target = targetOf(ui, lb)
-
-	fs := opts.adjust(validate.Document(doc))
+	fs := opts.adjust(validate.Document(doc)) // step 2
 	res.Findings = fs
 	ui.Findings(fs)
 	if finding.HasErrors(fs) {
 		return res, fmt.Errorf("%w: %s has errors; nothing was sent", ErrRefused, doc.File)
 	}
-
-	config, raw, err := pullBoth(ctx, api, uuid)
+	config, raw, err := pullBoth(ctx, api, uuid) // step 3
 	if err != nil {
 		return res, err
 	}
-	current, _, err := decodeStrategies(uuid, raw)
+	current, want, err := wantedStrategies(uuid, raw, doc, add)
 	if err != nil {
-		return res, fmt.Errorf("%w; nothing was sent", err)
+		return res, err
 	}
-	sent := doc.Listeners.Clone()
-	want := doc.Listeners.Clone()
-	if add {
-		if err := addConflicts(&current, &want, doc.File, uuid); err != nil {
-			return res, err
-		}
-		merged := model.Listeners{
-			HttpListeners: append(append([]model.HttpListener{}, current.HttpListeners...), want.HttpListeners...),
-			TcpListeners:  append(append([]model.TcpListener{}, current.TcpListeners...), want.TcpListeners...),
-		}
-		want = merged.Clone()
-	}
-	want.Normalize()
 	if !lb.CustomConf() && sameListeners(&current, &want) {
 		ui.Info(fmt.Sprintf("no changes: instance %s already has the strategies of %s", uuid, doc.File))
 		return res, nil
@@ -133,31 +117,11 @@ func strategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, dif
 
 	c := &change{opts: &opts.Common, ui: ui, client: api, instance: lb, verb: verb,
 		what: "the strategies of " + doc.File, pullCmd: "lbconf strategies pull --instance " + uuid}
-	if c.backup, err = writeBackup(opts.BackupDir, uuid, opts.Now(), config, raw); err != nil {
-		return res, fmt.Errorf("backing up instance %s: %w; nothing was sent", uuid, err)
+	if err := c.backUp(res, config, raw, "backed up instance %[1]s: strategies to %[3]s, custom config to %[2]s"); err != nil { // step 4
+		return res, err
 	}
-	res.Backup = c.backup
-	ui.Info(fmt.Sprintf("backed up instance %s: strategies to %s, custom config to %s", uuid, c.backup.Strategies, c.backup.Config))
-
-	from := fmt.Sprintf("instance %s (strategies", uuid)
-	if lb.CustomConf() {
-		from += ", not active"
-	}
-	to := doc.File
-	if add {
-		to += " added"
-	}
-	if d := diff(from+")", to, &current, &want); d != "" {
-		ui.Diff(d)
-	} else {
-		ui.Info(fmt.Sprintf("the strategies instance %s keeps, but does not run, are those of %s", uuid, doc.File))
-	}
-	if lb.CustomConf() {
-		res.ModeSwitch = true
-		ui.Info(fmt.Sprintf("instance %s runs a custom config; %s strategies switches it to basic mode; its custom config was backed up to %s"+
-			" (`lbconf push --instance %s %s` brings it back)", c.name(), action, c.backup.Config, uuid, c.backup.Config))
-	}
-
+	showStrategiesChange(ui, diff, c, doc.File, add, &current, &want, res) // step 5
+	sent := doc.Listeners.Clone()
 	c.send = func(ctx context.Context) (cdsapi.TaskResult, error) {
 		if add {
 			return api.AddLoadBalancerStrategys(ctx, uuid, sent)
@@ -178,7 +142,59 @@ func strategies(ctx context.Context, api API, ui UI, opts StrategiesOptions, dif
 		}
 		return sameListeners(&got, &want), nil
 	}
-	return res, c.confirmAndSend(ctx, res)
+	return res, c.confirmAndSend(ctx, res) // steps 6 to 9
+}
+
+// wantedStrategies is the rest of step 3 of applying or adding
+// strategies: the instance's strategies now (from raw) and what it should
+// have afterwards: the document's, or for add the two together, refused
+// when the added names or ports are taken.
+func wantedStrategies(uuid string, raw json.RawMessage, doc *model.Document, add bool) (current, want model.Listeners, err error) {
+	current, _, err = decodeStrategies(uuid, raw)
+	if err != nil {
+		return current, want, fmt.Errorf("%w; nothing was sent", err)
+	}
+	want = doc.Listeners.Clone()
+	if add {
+		if err := addConflicts(&current, &want, doc.File, uuid); err != nil {
+			return current, want, err
+		}
+		merged := model.Listeners{
+			HttpListeners: append(append([]model.HttpListener{}, current.HttpListeners...), want.HttpListeners...),
+			TcpListeners:  append(append([]model.TcpListener{}, current.TcpListeners...), want.TcpListeners...),
+		}
+		want = merged.Clone()
+	}
+	want.Normalize()
+	return current, want, nil
+}
+
+// showStrategiesChange is step 5 of applying or adding strategies: the
+// diff and the switch to basic mode.
+func showStrategiesChange(ui UI, diff DiffFunc, c *change, file string, add bool, current, want *model.Listeners, res *Result) {
+	uuid, lb := c.opts.InstanceUuid, c.instance
+	action := "applying"
+	if add {
+		action = "adding"
+	}
+	from := fmt.Sprintf("instance %s (strategies", uuid)
+	if lb.CustomConf() {
+		from += ", not active"
+	}
+	to := file
+	if add {
+		to += " added"
+	}
+	if d := diff(from+")", to, current, want); d != "" {
+		ui.Diff(d)
+	} else {
+		ui.Info(fmt.Sprintf("the strategies instance %s keeps, but does not run, are those of %s", uuid, file))
+	}
+	if lb.CustomConf() {
+		res.ModeSwitch = true
+		ui.Info(fmt.Sprintf("instance %s runs a custom config; %s strategies switches it to basic mode; its custom config was backed up to %s"+
+			" (`lbconf push --instance %s %s` brings it back)", c.name(), action, c.backup.Config, uuid, c.backup.Config))
+	}
 }
 
 // addConflicts refuses listeners whose names or ports the instance already

@@ -1,16 +1,14 @@
 package diff
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
-	"github.com/lbconf/lbconf/cfgparse"
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/decompile"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycfg"
+	"github.com/lbconf/lbconf/haproxycfg/parse"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -47,12 +45,11 @@ type preludeLine struct {
 	line    int
 }
 
-// Load reads one side of a comparison. A name ending in .cfg, .conf or
-// .haproxy, or text that has a section header (global, defaults, frontend,
-// backend, listen, ...), is a haproxy.cfg and is decompiled with opts;
-// anything else is a listener document.
+// Load reads one side of a comparison. What haproxycfg.IsConfig says is a
+// haproxy.cfg (by the name's extension, else by the content) is decompiled
+// with opts; anything else is a listener document.
 func Load(name string, data []byte, opts decompile.Options) (*Document, error) {
-	if isCfg(name, data) {
+	if haproxycfg.IsConfig(name, data) {
 		return loadCfg(name, data, opts)
 	}
 	l, err := decodeDocument(name, data)
@@ -62,36 +59,16 @@ func Load(name string, data []byte, opts decompile.Options) (*Document, error) {
 	return &Document{Name: name, Format: FormatDocument, Listeners: l}, nil
 }
 
-// isCfg decides whether data is a haproxy.cfg.
-func isCfg(name string, data []byte) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".cfg", ".conf", ".haproxy":
-		return true
-	case ".json", ".yaml", ".yml":
-		return false
-	}
-	t := bytes.TrimSpace(data)
-	if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-		return false
-	}
-	for _, s := range cfgtext.Split(string(data)) {
-		if s.Kind != "" {
-			return true
-		}
-	}
-	return false
-}
-
 func loadCfg(name string, data []byte, opts decompile.Options) (*Document, error) {
 	// Parsed once: decompile reads the listeners, the loop below the
 	// sections of the losses and the prelude.
-	f, err := cfgparse.Parse(data)
+	f, err := parse.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: decompile: %w", name, err)
 	}
 	l, losses := decompile.FromFile(f, opts)
 	d := &Document{Name: name, Format: FormatCfg, Listeners: l, Losses: losses}
-	byHeader := map[int]*cfgparse.Section{}
+	byHeader := map[int]*parse.Section{}
 	for _, s := range f.Sections {
 		byHeader[s.Header.Num] = s
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/lbconf/lbconf/deploy"
 	lbdiff "github.com/lbconf/lbconf/diff"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/haproxycfg/version"
 	"github.com/lbconf/lbconf/internal/atomicfile"
 )
 
@@ -143,7 +143,7 @@ type PlanOptions struct {
 	Findings func([]finding.Finding) []finding.Finding
 	// Target is the HAProxy version a file is linted for when its instance
 	// could not be read (the configuration's target); default
-	// haproxyver.DefaultTarget. An instance that was read is linted for
+	// version.DefaultTarget. An instance that was read is linted for
 	// its own version, as apply does.
 	Target string
 }
@@ -255,7 +255,7 @@ func planOne(ctx context.Context, m *Manifest, e Entry, clients Clients, opts Pl
 		// Lint the file all the same, for the configured target.
 		target := opts.Target
 		if target == "" {
-			target = haproxyver.DefaultTarget
+			target = version.DefaultTarget
 		}
 		ip.Findings, _ = opts.lint(d, target)
 		fail(err)

@@ -8,9 +8,9 @@ import (
 	"os"
 
 	"github.com/lbconf/lbconf/cdsapi"
-	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycfg/lint"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/validate"
 )
@@ -135,7 +135,7 @@ func readDesired(m *Manifest, e Entry) (*desired, error) {
 // lint checks the desired state for an instance's HAProxy version target.
 func (d *desired) lint(target string) ([]finding.Finding, error) {
 	if d.mode == ModeCustom {
-		return cfglint.Lint(d.name, d.data, target)
+		return lint.Lint(d.name, d.data, target)
 	}
 	return validate.Document(d.doc), nil
 }

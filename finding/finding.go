@@ -143,7 +143,9 @@ type Rule struct {
 	// Summary is a one-line explanation.
 	Summary string `json:"summary"`
 	// Basis is why the rule has its severity, under the severity policy
-	// (SPEC section 2): which of the error or warning kinds it is.
+	// (README.md, "Severity policy": an error is what the API or HAProxy
+	// refuses or what misbehaves; a documented constraint the platform does
+	// not enforce, or a likely mistake, is a warning): which kind it is.
 	Basis Basis `json:"basis,omitempty"`
 	// Why is one sentence of evidence for Basis: what the API or HAProxy
 	// does with such a value, or where the platform itself breaks the

@@ -20,8 +20,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycfg"
 )
 
 // RuleUnknown is the rule of a suppression comment naming no known rule.
@@ -148,7 +148,7 @@ func findComment(line string, cfg bool) (col int, comment string, ok bool) {
 func sectionEnd(lines []string, i int, cfg bool) int {
 	if cfg {
 		for j := i + 1; j < len(lines); j++ {
-			if w := cfgtext.Fields(lines[j]); len(w) > 0 && cfgtext.IsSectionKeyword(w[0]) {
+			if w := haproxycfg.Fields(lines[j]); len(w) > 0 && haproxycfg.IsSectionKeyword(w[0]) {
 				return j // the line before the next section, 1-based
 			}
 		}

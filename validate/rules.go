@@ -25,7 +25,7 @@ const (
 	RuleNoBackendServers      = "no-backend-servers"
 )
 
-// Shorthands for the catalogue's bases (the severity policy, SPEC section 2).
+// Shorthands for the catalogue's bases (the severity policy of README.md).
 const (
 	apiRefuses     = finding.APIRefuses
 	haproxyRefuses = finding.HAProxyRefuses

@@ -169,7 +169,7 @@ func TestInjection(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 // TestCatalogueSeverityPolicy checks that every rule records its basis
-// under the severity policy (SPEC section 2) and a reason, and that its
+// under the severity policy (README.md, "Severity policy") and a reason, and that its
 // severity is the one the basis gives.
 func TestCatalogueSeverityPolicy(t *testing.T) {
 	for _, err := range finding.Catalogue(validate.Rules()).Check() {

@@ -16,9 +16,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/cdsapi"
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/internal/atomicfile"
 	"github.com/lbconf/lbconf/internal/safetext"
 )
@@ -142,7 +142,7 @@ func writeOutput(c *cli.Context, path string, data []byte) error {
 		return nil
 	}
 	write := func(path string, data []byte) error { return atomicfile.Write(path, data, 0o600) }
-	if cfgtext.HoldsSecret(string(data)) {
+	if haproxycfg.HoldsSecret(string(data)) {
 		write = atomicfile.WritePrivate // never wider than 0600, even over an existing file
 	}
 	if err := write(path, data); err != nil {

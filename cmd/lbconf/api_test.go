@@ -12,22 +12,22 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/cdsapi/fakecds/fakecdstest"
 	"github.com/lbconf/lbconf/deploy"
 	"github.com/lbconf/lbconf/model"
 )
 
 const (
 	deployFixtures = "../../testdata/deploy/"
-	customUUID     = "lb-custom-0001"
-	basicUUID      = "lb-basic-0002"
+	customUUID     = fakecdstest.CustomUUID
+	basicUUID      = fakecdstest.BasicUUID
 	// The fake's credentials: the test looks for them in every output.
 	testAccessKeyID = "AKIDLBCONFCLITEST0001"
 	testSecretKey   = "lbconf-cli-test-secret-9f8e7d6c5b4a"
 )
 
-// cliEnv is a fake API with two instances, reachable through the
-// environment the CLI reads: customUUID runs testdata/deploy/documented.cfg
-// on HAProxy 2.4.22; basicUUID runs listeners.json on 1.8.3.
+// cliEnv is the shared fake-API world (fakecdstest), reachable through
+// the environment the CLI reads, with a backup directory.
 type cliEnv struct {
 	srv       *fakecds.Server
 	backups   string
@@ -38,21 +38,9 @@ type cliEnv struct {
 func newCLIEnv(t *testing.T, fo fakecds.Options) *cliEnv {
 	t.Helper()
 	fo.AccessKeyID, fo.SecretKey = testAccessKeyID, testSecretKey
-	srv := fakecds.NewServer(fo)
-	t.Cleanup(srv.Close)
-	t.Setenv(cdsapi.EnvSecretID, testAccessKeyID)
-	t.Setenv(cdsapi.EnvSecretKey, testSecretKey)
-	t.Setenv(cdsapi.EnvEndpoint, srv.URL)
-	e := &cliEnv{srv: srv, backups: t.TempDir(), config: deployReadText(t, "documented.cfg")}
-	doc, err := model.Decode("listeners.json", []byte(deployReadText(t, "listeners.json")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.listeners = doc.Listeners
-	srv.AddInstance(fakecds.Instance{InstanceUuid: customUUID, InstanceName: "web", Version: "2.4.22", IsCustomConf: 1,
-		Vips: []cdsapi.Vip{{IP: "10.0.0.10", Type: "private"}, {IP: "203.0.113.7", Type: "public"}}}, model.Listeners{}, e.config)
-	srv.AddInstance(fakecds.Instance{InstanceUuid: basicUUID, InstanceName: "db", Version: "1.8.3"}, e.listeners, "")
-	return e
+	w := fakecdstest.New(t, fo)
+	fakecdstest.Setenv(t, w.Server, fo)
+	return &cliEnv{srv: w.Server, backups: t.TempDir(), config: w.Config, listeners: w.Listeners}
 }
 
 func deployReadText(t *testing.T, name string) string {
@@ -75,11 +63,7 @@ func writeTemp(t *testing.T, name, text string) string {
 }
 
 // posts counts the changing requests the fake received.
-func (e *cliEnv) posts() int {
-	return len(e.srv.RequestsFor(cdsapi.ActionModifyHaproxyCustomConfig)) +
-		len(e.srv.RequestsFor(cdsapi.ActionModifyLoadBalancerStrategys)) +
-		len(e.srv.RequestsFor(cdsapi.ActionAddLoadBalancerStrategys))
-}
+func (e *cliEnv) posts() int { return fakecdstest.Posts(e.srv) }
 
 // backupFiles lists the backup directory.
 func (e *cliEnv) backupFiles(t *testing.T) []string {

@@ -7,10 +7,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/haproxycfg"
+	haproxyver "github.com/lbconf/lbconf/haproxycfg/version"
 	"github.com/lbconf/lbconf/internal/atomicfile"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/validate"
@@ -131,7 +131,7 @@ func compileAction(c *cli.Context) error {
 		return nil
 	}
 	write := func(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) }
-	if cfgtext.HoldsSecret(string(out)) {
+	if haproxycfg.HoldsSecret(string(out)) {
 		write = atomicfile.WritePrivate // a stats auth password: 0600, never wider
 	}
 	if err := write(dest, out); err != nil {

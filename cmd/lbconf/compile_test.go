@@ -65,7 +65,7 @@ func TestCompileStdinAndOutputFile(t *testing.T) {
 
 	dest := filepath.Join(dir, "haproxy.cfg")
 	code, out, errOut := runCLI(t, in, "compile", "-o", dest, "-")
-	// The SPEC's TCP example whitelists behind accept-proxy: a warning, not an error.
+	// spec-example.json's TCP listener whitelists behind accept-proxy: a warning, not an error.
 	if code != 0 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "warning repeater-whitelist") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}

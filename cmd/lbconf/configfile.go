@@ -11,7 +11,7 @@ import (
 
 	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxyver"
+	haproxyver "github.com/lbconf/lbconf/haproxycfg/version"
 )
 
 // configFileFlag is --config, of every command that reads .lbconf.yaml.

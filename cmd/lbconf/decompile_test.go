@@ -73,7 +73,7 @@ func TestDecompileCommand(t *testing.T) {
 		}
 	})
 	t.Run("empty config", func(t *testing.T) {
-		// SPEC section 4: input with no section is not a haproxy.cfg.
+		// Input with no section is not a haproxy.cfg: a usage error.
 		code, out, errOut := runCLI(t, "", "decompile", "-")
 		if code != 2 || out != "" || !strings.Contains(errOut, "not a haproxy.cfg: the input is empty") {
 			t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)

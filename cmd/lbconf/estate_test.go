@@ -13,6 +13,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/cdsapi/fakecds/fakecdstest"
 	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/estate/estatetest"
@@ -23,12 +24,11 @@ import (
 // directory.
 func newEstateEnv(t *testing.T, n int) *fakecds.Server {
 	t.Helper()
-	srv := fakecds.NewServer(fakecds.Options{AccessKeyID: testAccessKeyID, SecretKey: testSecretKey})
+	fo := fakecds.Options{AccessKeyID: testAccessKeyID, SecretKey: testSecretKey}
+	srv := fakecds.NewServer(fo)
 	t.Cleanup(srv.Close)
 	estatetest.Seed(srv, n)
-	t.Setenv(cdsapi.EnvSecretID, testAccessKeyID)
-	t.Setenv(cdsapi.EnvSecretKey, testSecretKey)
-	t.Setenv(cdsapi.EnvEndpoint, srv.URL)
+	fakecdstest.Setenv(t, srv, fo)
 	t.Chdir(t.TempDir())
 	return srv
 }

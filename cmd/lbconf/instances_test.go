@@ -7,6 +7,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
+	"github.com/lbconf/lbconf/cdsapi/fakecds/fakecdstest"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -59,11 +60,10 @@ func TestInstancesCommand(t *testing.T) {
 }
 
 func TestInstancesEmptyAndOddNames(t *testing.T) {
-	srv := fakecds.NewServer(fakecds.Options{AccessKeyID: testAccessKeyID, SecretKey: testSecretKey})
+	fo := fakecds.Options{AccessKeyID: testAccessKeyID, SecretKey: testSecretKey}
+	srv := fakecds.NewServer(fo)
 	defer srv.Close()
-	t.Setenv(cdsapi.EnvSecretID, testAccessKeyID)
-	t.Setenv(cdsapi.EnvSecretKey, testSecretKey)
-	t.Setenv(cdsapi.EnvEndpoint, srv.URL)
+	fakecdstest.Setenv(t, srv, fo)
 	code, out, errOut := runCLI(t, "", "instances")
 	if code != 0 || out != "" || !strings.Contains(errOut, "no instances") {
 		t.Errorf("empty: exit %d, %q, %q", code, out, errOut)

@@ -1,22 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/lbconf/lbconf/cfglint"
-	"github.com/lbconf/lbconf/cfgtext"
 	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxycheck"
-	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/haproxycfg"
+	"github.com/lbconf/lbconf/haproxycfg/check"
+	"github.com/lbconf/lbconf/haproxycfg/lint"
+	haproxyver "github.com/lbconf/lbconf/haproxycfg/version"
 	"github.com/lbconf/lbconf/internal/safetext"
 	"github.com/lbconf/lbconf/model"
 	"github.com/lbconf/lbconf/suppress"
@@ -37,7 +34,7 @@ func lintCommand() *cli.Command {
 		Flags: append(append(outputFlags(),
 			targetFlag(),
 			&cli.BoolFlag{Name: "strict", Usage: "fail (exit 1) on warnings too"},
-			&cli.StringFlag{Name: "haproxy", EnvVars: []string{haproxycheck.BinaryEnv}, Usage: "also run this haproxy binary's `haproxy -c` on .cfg inputs and report its ALERTs and WARNINGs"},
+			&cli.StringFlag{Name: "haproxy", EnvVars: []string{check.BinaryEnv}, Usage: "also run this haproxy binary's `haproxy -c` on .cfg inputs and report its ALERTs and WARNINGs"},
 		), configFlags()...),
 		Action: func(c *cli.Context) error {
 			if err := checkOutputFlags(c); err != nil {
@@ -104,20 +101,20 @@ func lintPath(c *cli.Context, path, target string) ([]finding.Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	var check cfgCheck
+	var haproxyC cfgCheck
 	if bin := c.String("haproxy"); bin != "" {
-		check = func(fs []finding.Finding) ([]finding.Finding, error) {
-			res, err := haproxycheck.Check(c.Context, path, data, haproxycheck.Options{Binary: bin, Target: target})
+		haproxyC = func(fs []finding.Finding) ([]finding.Finding, error) {
+			res, err := check.Check(c.Context, path, data, check.Options{Binary: bin, Target: target})
 			if err != nil {
 				return nil, fmt.Errorf("%s: --haproxy: %w", path, err)
 			}
 			for _, n := range res.Notes {
 				fmt.Fprintf(c.App.ErrWriter, "lbconf: %s: haproxy %s: %s\n", path, res.Version, n)
 			}
-			return cfglint.Merge(fs, res.Findings), nil
+			return lint.Merge(fs, res.Findings), nil
 		}
 	}
-	return lintData(path, data, target, check)
+	return lintData(path, data, target, haproxyC)
 }
 
 // cfgCheck adds the findings of a further check of a haproxy.cfg to
@@ -131,7 +128,7 @@ func lintData(path string, data []byte, target string, check cfgCheck) ([]findin
 	if estate.IsConfigFile(path) {
 		return estate.LintConfig(path, data, isRule), nil
 	}
-	if !isConfigPath(path, data) {
+	if !haproxycfg.IsConfig(path, data) {
 		doc, err := model.Decode(path, data)
 		if err != nil {
 			return nil, err
@@ -142,7 +139,7 @@ func lintData(path string, data []byte, target string, check cfgCheck) ([]findin
 		}
 		return fs, nil
 	}
-	fs, err := cfglint.Lint(path, data, target)
+	fs, err := lint.Lint(path, data, target)
 	if err == nil && check != nil {
 		fs, err = check(fs)
 	}
@@ -181,30 +178,6 @@ func suppressed(path string, data []byte, cfg bool, fs []finding.Finding) []find
 	}
 	set, unknown := suppress.Scan(path, data, cfg, isRule)
 	return append(set.Filter(fs), unknown...)
-}
-
-// isConfigPath tells haproxy.cfg input from listener documents: by the .cfg
-// or .conf extension, or for other names (standard input) by a first word
-// that opens a config section.
-func isConfigPath(path string, data []byte) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".cfg", ".conf":
-		return true
-	case ".json", ".yaml", ".yml":
-		return false
-	}
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		if words := cfgtext.Fields(string(line)); len(words) > 0 {
-			return cfgtext.IsSectionKeyword(words[0])
-		}
-	}
-	return false
 }
 
 // failing reports whether findings make the run fail.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
-	"github.com/lbconf/lbconf/cfgtext"
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -35,7 +35,7 @@ func TestPullCommand(t *testing.T) {
 		// An existing file keeps its mode, never wider than 0600 when the
 		// config holds a password.
 		want := os.FileMode(0o640)
-		if cfgtext.HoldsSecret(e.config) {
+		if haproxycfg.HoldsSecret(e.config) {
 			want = 0o600
 		}
 		if err := os.Chmod(dest, 0o640); err != nil {

@@ -4,7 +4,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/lbconf/lbconf/deploy"
-	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/haproxycfg/check"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -15,7 +15,7 @@ func pushCommand() *cli.Command {
 		ArgsUsage: "PATH.cfg (- reads standard input, which then needs --yes)",
 		Description: "Lints PATH for the instance's own HAProxy version (its Version: 1.8.x -> 1.8, 2.4.x -> 2.4, " +
 			"2.6 and later as they are, anything else 2.4), runs `haproxy -c` when a local haproxy exists (" +
-			haproxycheck.BinaryEnv + ", PATH or /usr/sbin) and says what it could not check, backs up the instance's " +
+			check.BinaryEnv + ", PATH or /usr/sbin) and says what it could not check, backs up the instance's " +
 			"custom config and strategies to timestamped 0600 files, shows the diff on standard output, does nothing " +
 			"when nothing changes, asks unless --yes, stops at --dry-run, sends, and with --wait polls until the " +
 			"instance is RUNNING with the config that was sent. Credentials come from CDS_SECRET_ID and CDS_SECRET_KEY. " +

@@ -10,7 +10,7 @@ import (
 
 	"github.com/lbconf/lbconf/cdsapi"
 	"github.com/lbconf/lbconf/cdsapi/fakecds"
-	"github.com/lbconf/lbconf/cfgtext"
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/internal/haproxytest"
 )
 
@@ -289,7 +289,7 @@ func TestPushMasksSecrets(t *testing.T) {
 		stderr string
 	}{
 		{"masked", nil, func(c string) string { return changed(strings.Replace(c, old, "ops:N3w-s3cret-pass", 1)) },
-			[]string{"-     stats auth admin:" + cfgtext.MaskedSecret, "+     stats auth ops:" + cfgtext.MaskedSecret, "+    server"},
+			[]string{"-     stats auth admin:" + haproxycfg.MaskedSecret, "+     stats auth ops:" + haproxycfg.MaskedSecret, "+    server"},
 			[]string{"h0jMl0ka0df71WGI1", "N3w-s3cret-pass"}, ""},
 		{"only the password", nil, func(c string) string { return strings.Replace(c, old, secret, 1) },
 			nil, []string{"h0jMl0ka0df71WGI1", "N3w-s3cret-pass"}, "differs from the custom config of instance lb-custom-0001 only in a password (masked; --show-secrets shows it)"},

@@ -10,14 +10,14 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/config"
 	"github.com/lbconf/lbconf/decompile"
 	"github.com/lbconf/lbconf/docs"
 	"github.com/lbconf/lbconf/estate"
 	"github.com/lbconf/lbconf/finding"
-	"github.com/lbconf/lbconf/haproxycheck"
+	"github.com/lbconf/lbconf/haproxycfg/check"
+	"github.com/lbconf/lbconf/haproxycfg/lint"
 	"github.com/lbconf/lbconf/suppress"
 	"github.com/lbconf/lbconf/validate"
 )
@@ -26,9 +26,9 @@ import (
 // own, cfg rules, decompile's losses, and push's haproxy -c check.
 func allRules() []finding.Rule {
 	rules := append(validate.Rules(), compiler.Rules()...)
-	rules = append(rules, cfglint.Rules()...)
+	rules = append(rules, lint.Rules()...)
 	rules = append(rules, decompile.Rules()...)
-	rules = append(rules, haproxycheck.Rules()...)
+	rules = append(rules, check.Rules()...)
 	rules = append(rules, config.Rules...)
 	rules = append(rules, estate.Rules...)
 	rules = append(rules, suppress.Rules()...)

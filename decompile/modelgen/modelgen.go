@@ -1,6 +1,6 @@
 // Package modelgen generates random valid listener models for property
 // tests, drawing enumerated values and ranges from model's field table:
-// every error rule of SPEC section 2 holds (name syntax and
+// every error rule of package validate holds (name syntax and
 // uniqueness, unique ports and cookie keys, no reserved port, weights 1-256,
 // timeouts within range, cookie timers, repeater mode only with source IP,
 // certificate ids, ...), so the compiler accepts every model it makes.

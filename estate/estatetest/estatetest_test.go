@@ -3,8 +3,8 @@ package estatetest
 import (
 	"testing"
 
-	"github.com/lbconf/lbconf/cfglint"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycfg/lint"
 	"github.com/lbconf/lbconf/validate"
 )
 
@@ -16,7 +16,7 @@ func TestStatesAreClean(t *testing.T) {
 		if fs := validate.Listeners(&l); finding.HasErrors(fs) {
 			t.Errorf("listeners of %d: %v", i, fs)
 		}
-		fs, err := cfglint.Lint("x.cfg", []byte(Config(i)), "2.6")
+		fs, err := lint.Lint("x.cfg", []byte(Config(i)), "2.6")
 		if err != nil || finding.HasErrors(fs) {
 			t.Errorf("config of %d: %v %v", i, err, fs)
 		}
@@ -26,7 +26,7 @@ func TestStatesAreClean(t *testing.T) {
 // Clean means no warnings either: plans of an unchanged estate print no
 // findings.
 func TestConfigHasNoWarnings(t *testing.T) {
-	fs, err := cfglint.Lint("x.cfg", []byte(Config(1)), "2.6")
+	fs, err := lint.Lint("x.cfg", []byte(Config(1)), "2.6")
 	if err != nil || len(fs) > 0 {
 		t.Errorf("%v %v", err, fs)
 	}

@@ -1,7 +1,11 @@
 // Package golden compares test output with golden files and rewrites them
 // when the tests run with -update:
 //
-//	go test ./... -update   # then review the diff before committing
+//	go test ./compiler -update   # then review the diff before committing
+//
+// -update is defined only in test binaries that import this package, so
+// `go test ./... -update` fails in the others; README.md gives the command
+// that refreshes every package with golden files from the root.
 //
 // It is for tests only.
 package golden

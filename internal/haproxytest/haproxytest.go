@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lbconf/lbconf/haproxycheck"
-	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/haproxycfg/check"
+	"github.com/lbconf/lbconf/haproxycfg/version"
 )
 
 // RequireEnv names the environment variable that turns a missing binary
@@ -32,12 +32,12 @@ const CheckTimeout = 60 * time.Second
 
 // BinaryEnv names an environment variable that, when set, is the path of the
 // binary to use instead of searching.
-const BinaryEnv = haproxycheck.BinaryEnv
+const BinaryEnv = check.BinaryEnv
 
 // Find returns the path of the haproxy binary, as lbconf itself finds it:
 // $LBCONF_HAPROXY if set, else haproxy on PATH, else /usr/sbin/haproxy or
 // /usr/local/sbin/haproxy.
-func Find() (string, error) { return haproxycheck.Find() }
+func Find() (string, error) { return check.Find() }
 
 // Require returns the haproxy binary, or skips the test with the reason why
 // there is none; with LBCONF_REQUIRE_HAPROXY=1 it fails the test instead.
@@ -54,11 +54,11 @@ func Require(t testing.TB) string {
 }
 
 // Message is one [NOTICE], [WARNING] or [ALERT] line of haproxy's output.
-type Message = haproxycheck.Message
+type Message = check.Message
 
 // ParseMessages extracts the leveled messages from haproxy's output (1.8 to
 // 3.x formats).
-func ParseMessages(out string) []Message { return haproxycheck.ParseMessages(out) }
+func ParseMessages(out string) []Message { return check.ParseMessages(out) }
 
 // Result is the outcome of one haproxy run.
 type Result struct {
@@ -127,16 +127,16 @@ func Check(t testing.TB, cfgPath string) *Result {
 
 // Version returns the binary's version ("HAProxy version 2.6.12-1 ..."
 // gives 2.6).
-func Version(t testing.TB) haproxyver.Version {
+func Version(t testing.TB) version.Version {
 	t.Helper()
 	bin := Require(t)
 	ctx, cancel := context.WithTimeout(context.Background(), CheckTimeout)
 	defer cancel()
-	reported, err := haproxycheck.BinaryVersion(ctx, bin)
+	reported, err := check.BinaryVersion(ctx, bin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, ok := haproxyver.Parse(reported)
+	v, ok := version.Parse(reported)
 	if !ok {
 		t.Fatalf("cannot read the version %q of %s", reported, bin)
 	}
@@ -148,7 +148,7 @@ func Version(t testing.TB) haproxyver.Version {
 // `crt` loads. It returns the file's path.
 func WriteCert(t testing.TB, dir, id string) string {
 	t.Helper()
-	pemData, err := haproxycheck.ThrowawayCertificate()
+	pemData, err := check.ThrowawayCertificate()
 	if err != nil {
 		t.Fatal(err)
 	}

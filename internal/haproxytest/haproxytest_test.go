@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/haproxycfg/version"
 )
 
 func TestParseMessages(t *testing.T) {
@@ -74,7 +74,7 @@ func TestCheck(t *testing.T) {
 	if !found {
 		t.Errorf("no alert for %s:11:\n%s", bad, r.Output)
 	}
-	if v := Version(t); v.Less(haproxyver.Version{Major: 1, Minor: 8}) {
+	if v := Version(t); v.Less(version.Version{Major: 1, Minor: 8}) {
 		t.Errorf("Version = %s", v)
 	}
 }

@@ -6,19 +6,19 @@ import (
 	"os"
 	"testing"
 
-	"github.com/lbconf/lbconf/haproxycheck"
-	"github.com/lbconf/lbconf/haproxyver"
+	"github.com/lbconf/lbconf/haproxycfg/check"
+	"github.com/lbconf/lbconf/haproxycfg/version"
 )
 
 // VersionEnv returns the environment variable that names the binary of an
 // extra HAProxy version CI fetches without installing it
 // (.ci/fetch-haproxy: 2.2 from Debian bullseye, 3.0 from trixie), or "" for
 // the version found the usual way (Debian's installed 2.6).
-func VersionEnv(v haproxyver.Version) string {
+func VersionEnv(v version.Version) string {
 	switch v {
-	case haproxyver.Version{Major: 2, Minor: 2}:
+	case version.Version{Major: 2, Minor: 2}:
 		return "LBCONF_HAPROXY_22"
-	case haproxyver.Version{Major: 3, Minor: 0}:
+	case version.Version{Major: 3, Minor: 0}:
 		return "LBCONF_HAPROXY_30"
 	}
 	return ""
@@ -27,7 +27,7 @@ func VersionEnv(v haproxyver.Version) string {
 // FindVersion returns a binary of HAProxy v (MAJOR.MINOR): from its
 // VersionEnv variable, else the usual Find. The error says why there is
 // none (unset variable, or a binary of another version).
-func FindVersion(v haproxyver.Version) (string, error) {
+func FindVersion(v version.Version) (string, error) {
 	bin := ""
 	if env := VersionEnv(v); env != "" {
 		if bin = os.Getenv(env); bin == "" {
@@ -42,11 +42,11 @@ func FindVersion(v haproxyver.Version) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), CheckTimeout)
 	defer cancel()
-	out, err := haproxycheck.BinaryVersion(ctx, bin)
+	out, err := check.BinaryVersion(ctx, bin)
 	if err != nil {
 		return "", err
 	}
-	if got, _ := haproxyver.Parse(out); got != v {
+	if got, _ := version.Parse(out); got != v {
 		return "", fmt.Errorf("no haproxy %s: %s is %s", v, bin, out)
 	}
 	return bin, nil
@@ -54,7 +54,7 @@ func FindVersion(v haproxyver.Version) (string, error) {
 
 // RequireVersion returns a binary of HAProxy v, or skips the test with the
 // reason; with LBCONF_REQUIRE_HAPROXY=1 it fails the test instead.
-func RequireVersion(t testing.TB, v haproxyver.Version) string {
+func RequireVersion(t testing.TB, v version.Version) string {
 	t.Helper()
 	bin, err := FindVersion(v)
 	if err != nil {
