@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -77,11 +78,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.inFlight++
 	s.maxFlight = max(s.maxFlight, s.inFlight)
 	s.mu.Unlock()
-	defer func() {
+	// A request stops being in flight when its client can see the answer:
+	// after the handler returns (net/http flushes the answer then), or
+	// before a cut connection is closed, since the client may send its
+	// next request as soon as it sees the close.
+	release := sync.OnceFunc(func() {
 		s.mu.Lock()
 		s.inFlight--
 		s.mu.Unlock()
-	}()
+	})
+	defer release()
+	cut := func(w http.ResponseWriter) {
+		release()
+		s.cut(w)
+	}
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	params, dupErr := collapseRepeats(r.URL.Query())
 	idx := s.record(Request{
@@ -117,7 +127,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if s.opts.Latency > 0 && !s.wait(r.Context(), s.opts.Latency) {
-		s.cut(w)
+		cut(w)
 		return
 	}
 	fault := s.takeFault(action, requestInstance(params, body))
@@ -127,7 +137,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFault(idx, fault)
 	if fault.Delay > 0 && !s.wait(r.Context(), fault.Delay) {
-		s.cut(w)
+		cut(w)
 		return
 	}
 	switch fault.Kind {
@@ -141,10 +151,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"Code":"Success","Message":"success","Data":{"Conf`)
 		s.finish(idx, http.StatusOK, "")
 	case FaultCutConnection:
-		s.cut(w)
+		cut(w)
 	case FaultCutAfterApply:
 		h(s, c)
-		s.cut(w)
+		cut(w)
 	default: // FaultSlow
 		s.answer(w, idx, h(s, c))
 	}
