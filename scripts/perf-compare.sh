@@ -5,8 +5,9 @@
 #
 #   scripts/perf-compare.sh [LISTENERS [RUNS]]     default 10000 listeners, 5 runs
 #
-# Each command runs RUNS times; the table shows medians. A command that lbconf
-# refuses for one of its hostile-input limits shows "refused" and the reason.
+# Each command runs RUNS times; the table shows medians. A command that exits 2
+# (lbconf refuses an input beyond one of its hostile-input limits so) shows
+# "refused" and the first line of its message; any other failure "failed".
 # Needs Go, GNU time (/usr/bin/time) and haproxy (PATH or /usr/sbin).
 set -euo pipefail
 n=${1:-10000}
@@ -29,13 +30,13 @@ measure() {
 	local name=$1; shift
 	local cpus=() rsss=() status=ok
 	for _ in $(seq "$runs"); do
-		if ! /usr/bin/time -f '%U %S %M' -o "$dir/time" "$@" >/dev/null 2>"$dir/stderr"; then
-			if grep -q "beyond lbconf's limits" "$dir/stderr"; then
-				status="refused: $(grep -m1 "beyond lbconf's limits" "$dir/stderr" | cut -c1-160)"
-			elif [ "$name" != lint ]; then # lint exits 1 for findings, which the document has none of
-				status="failed: $(head -c 300 "$dir/stderr")"
-			fi
-		fi
+		rc=0
+		/usr/bin/time -f '%U %S %M' -o "$dir/time" "$@" >/dev/null 2>"$dir/stderr" || rc=$?
+		case $rc in
+		0) ;;
+		2) status="refused (exit 2): $(head -1 "$dir/stderr" | cut -c1-200)" ;;
+		*) status="failed (exit $rc): $(head -1 "$dir/stderr" | cut -c1-200)" ;;
+		esac
 		read -r u s m < <(tail -1 "$dir/time")
 		cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')")
 		rsss+=("$m")
