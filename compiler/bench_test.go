@@ -6,6 +6,7 @@ import (
 
 	"github.com/lbconf/lbconf/compiler"
 	"github.com/lbconf/lbconf/model"
+	"github.com/lbconf/lbconf/model/modeltest"
 )
 
 // benchListeners returns n HTTP listeners with 4 servers, a cookie and a
@@ -42,6 +43,22 @@ func BenchmarkCompile(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		l := benchListeners(n)
 		b.Run(fmt.Sprintf("listeners=%d", n+n/2), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := compiler.Compile(l, compiler.Options{Target: "2.6"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCompileMixed compiles modeltest's mixed document (half HTTP,
+// half TCP listeners) of 10 to 10,000 listeners: validation plus rendering.
+func BenchmarkCompileMixed(b *testing.B) {
+	for _, n := range []int{10, 100, 1000, 10000} {
+		l := modeltest.Mixed(n)
+		b.Run(fmt.Sprintf("listeners=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := compiler.Compile(l, compiler.Options{Target: "2.6"}); err != nil {

@@ -161,7 +161,7 @@ func (p *preparer) timeout(ptr, which, v, unit string) string {
 	if !ok {
 		p.bad(ptr+"/"+which+"Timeout", "%sTimeout %q cannot be written to haproxy.cfg: want a decimal integer", which, v)
 	}
-	f := model.MustField(model.KindBoth, model.PtrTimeoutUnit)
+	f := timeoutUnitField
 	u, ok := f.ToHAProxy(unit)
 	if !ok {
 		p.bad(ptr+"/"+which+"TimeoutUnit", "%sTimeoutUnit %q cannot be written to haproxy.cfg: want %s", which, unit, f.Choices(false))
@@ -169,9 +169,21 @@ func (p *preparer) timeout(ptr, which, v, unit string) string {
 	return strconv.FormatInt(n, 10) + u
 }
 
+// Fields of the table that prepare reads for every listener or server,
+// looked up once: FieldOf scans the table and copies the field, which was
+// 11% of compile's CPU when done per use. Read only.
+var (
+	timeoutUnitField   = model.MustField(model.KindBoth, model.PtrTimeoutUnit)
+	schedulerField     = model.MustField(model.KindBoth, model.PtrScheduler)
+	listenerPortField  = model.MustField(model.KindBoth, model.PtrListenerPort)
+	cookieModeField    = model.MustField(model.KindHTTP, model.PtrCookieMode)
+	httpchkMethodField = model.MustField(model.KindHTTP, model.PtrHttpchkMethod)
+	weightField        = model.MustField(model.KindBoth, "/BackendServer/*/Weight")
+)
+
 // scheduler returns the balance algorithm of a Scheduler (field table).
 func (p *preparer) scheduler(ptr, v string) string {
-	f := model.MustField(model.KindBoth, model.PtrScheduler)
+	f := schedulerField
 	if b, ok := f.ToHAProxy(v); ok {
 		return b
 	}
@@ -203,7 +215,7 @@ func (p *preparer) positive(ptr string, n int) int {
 
 // port checks a listener or server port against the field table's range.
 func (p *preparer) port(ptr string, n int) string {
-	f := model.MustField(model.KindBoth, model.PtrListenerPort)
+	f := listenerPortField
 	if int64(n) < f.Min || int64(n) > f.Max {
 		p.bad(ptr, "port %d cannot be written to haproxy.cfg: want %d to %d", n, f.Min, f.Max)
 	}
@@ -268,7 +280,7 @@ func (p *preparer) cookie(ptr string, sp *model.SessionPersistence) string {
 	}
 	var b strings.Builder
 	b.WriteString(sp.Key)
-	mode := model.MustField(model.KindHTTP, model.PtrCookieMode)
+	mode := cookieModeField
 	if w, ok := mode.ToHAProxy(strconv.Itoa(sp.Mode)); ok {
 		b.WriteString(" " + w)
 	} else {
@@ -295,7 +307,7 @@ func (p *preparer) httpchk(ptr string, o *model.Option) string {
 	if o == nil || o.Httpchk == nil {
 		return ""
 	}
-	f := model.MustField(model.KindHTTP, model.PtrHttpchkMethod)
+	f := httpchkMethodField
 	method := o.Httpchk.Method
 	if method == "" {
 		method = f.Default
@@ -381,7 +393,7 @@ func isHostname(s string) bool {
 // weight returns the weight as a canonical integer (HAProxy: 0 to 256; the
 // field table's range).
 func (p *preparer) weight(ptr, v string) string {
-	f := model.MustField(model.KindBoth, "/BackendServer/*/Weight")
+	f := weightField
 	n, ok := digits(v)
 	if !ok || n > f.Max {
 		p.bad(ptr, "Weight %q cannot be written to haproxy.cfg: want an integer from %d to %d", v, f.Min, f.Max)

@@ -103,12 +103,12 @@ func DecodeFile(path string, stdin io.Reader) (*Document, error) {
 
 // MaxInputBytes bounds what lbconf reads from one path of any kind: a
 // file, standard input, a FIFO or a device such as /dev/zero. Listener
-// documents and haproxy.cfg files are kilobytes; memory stays proportional
-// to what is read.
-const MaxInputBytes = 8 << 20
+// documents and haproxy.cfg files are kilobytes; the compiled config of
+// 10,000 listeners is 8.6 MB. Memory stays proportional to what is read.
+const MaxInputBytes = 16 << 20
 
 // maxInputText names MaxInputBytes in messages.
-const maxInputText = "8 MiB"
+const maxInputText = "16 MiB"
 
 // ReadInput reads a whole input file; "-" reads stdin. It refuses
 // directories, and inputs larger than MaxInputBytes with an error wrapping
@@ -212,6 +212,39 @@ func (d *Document) Has(pointer string) bool {
 	n, rest := d.walk(pointer)
 	return n != nil && rest == "" && n.kind != kindNull
 }
+
+// Cursor is a value of a decoded document reached step by step, for
+// callers that visit many values below one object (validate's required
+// check) and would otherwise build and walk a pointer for each. The zero
+// Cursor is a value the document does not set.
+type Cursor struct{ n *node }
+
+// At returns the cursor at pointer; it is not Set when the document does
+// not reach that far.
+func (d *Document) At(pointer string) Cursor {
+	n, rest := d.walk(pointer)
+	if rest != "" {
+		return Cursor{}
+	}
+	return Cursor{n}
+}
+
+// Field returns the member name of an object (the last one, as Has reads
+// it); not Set when c is not an object or has no such member.
+func (c Cursor) Field(name string) Cursor { return Cursor{c.n.get(name)} }
+
+// Elem returns element i of a list; not Set when c is not a list or is
+// shorter.
+func (c Cursor) Elem(i int) Cursor {
+	if c.n == nil || c.n.kind != kindArray || i < 0 || i >= len(c.n.elems) {
+		return Cursor{}
+	}
+	return Cursor{c.n.elems[i]}
+}
+
+// Set reports whether the document sets the value (null counts as not
+// set), as Has does for its pointer.
+func (c Cursor) Set() bool { return c.n != nil && c.n.kind != kindNull }
 
 // Position returns where the value at pointer is written. For a value the
 // document does not set, it is the position of the closest enclosing value

@@ -224,3 +224,34 @@ func TestStdinAndBOM(t *testing.T) {
 		t.Fatalf("stdin: %v %v %s", err, d, d.Format)
 	}
 }
+
+// TestCursorAgreesWithHas: a cursor reached step by step is Set exactly
+// where Has says the pointer is set.
+func TestCursorAgreesWithHas(t *testing.T) {
+	doc, err := Decode("c.json", []byte(`{"HttpListeners": [{"ListenerName": "a", "Option": null,
+  "BackendServer": [{"IP": "10.0.0.1"}, {}], "SessionPersistence": {"Key": "k"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := doc.At("/HttpListeners/0")
+	for _, tc := range []struct {
+		cur     Cursor
+		pointer string
+	}{
+		{l, "/HttpListeners/0"},
+		{l.Field("ListenerName"), "/HttpListeners/0/ListenerName"},
+		{l.Field("ListenerPort"), "/HttpListeners/0/ListenerPort"},
+		{l.Field("Option"), "/HttpListeners/0/Option"},
+		{l.Field("BackendServer").Elem(0).Field("IP"), "/HttpListeners/0/BackendServer/0/IP"},
+		{l.Field("BackendServer").Elem(1).Field("IP"), "/HttpListeners/0/BackendServer/1/IP"},
+		{l.Field("BackendServer").Elem(2), "/HttpListeners/0/BackendServer/2"},
+		{l.Field("BackendServer").Elem(-1), "/HttpListeners/0/BackendServer/-1"},
+		{l.Field("SessionPersistence").Field("Key"), "/HttpListeners/0/SessionPersistence/Key"},
+		{l.Field("SessionPersistence").Elem(0), "/HttpListeners/0/SessionPersistence/0"},
+		{doc.At("/TcpListeners/0").Field("ListenerName"), "/TcpListeners/0/ListenerName"},
+	} {
+		if got, want := tc.cur.Set(), doc.Has(tc.pointer); got != want {
+			t.Errorf("%s: cursor Set %v, Has %v", tc.pointer, got, want)
+		}
+	}
+}

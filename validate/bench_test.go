@@ -2,10 +2,12 @@ package validate_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/lbconf/lbconf/model"
+	"github.com/lbconf/lbconf/model/modeltest"
 	"github.com/lbconf/lbconf/validate"
 )
 
@@ -73,3 +75,32 @@ func BenchmarkLint100Listeners(b *testing.B)  { benchmarkLint(b, 50) }
 func BenchmarkLint1kListeners(b *testing.B)   { benchmarkLint(b, 500) }
 func BenchmarkLint10kListeners(b *testing.B)  { benchmarkLint(b, 5000) }
 func BenchmarkLint100MBDocument(b *testing.B) { benchmarkLint(b, 90000) }
+
+// benchSizes are the listener counts of the Mixed benchmarks (issue 10).
+var benchSizes = []int{10, 100, 1000, 10000}
+
+// BenchmarkLintMixed decodes and validates modeltest's mixed document (half
+// HTTP, half TCP listeners) of 10 to 10,000 listeners, as `lbconf lint`
+// does. A document beyond model.MaxNodes is refused by the hostile-input
+// limit; the benchmark then measures that refusal and says so.
+func BenchmarkLintMixed(b *testing.B) {
+	for _, n := range benchSizes {
+		data := modeltest.MixedJSON(n)
+		b.Run(fmt.Sprintf("listeners=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				doc, err := model.Decode("mixed.json", data)
+				if errors.Is(err, model.ErrTooLarge) {
+					b.Skipf("refused by the hostile-input limit: %v", err)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				if fs := validate.Document(doc); len(fs) != 0 {
+					b.Fatalf("%d findings, first: %v", len(fs), fs[0])
+				}
+			}
+		})
+	}
+}

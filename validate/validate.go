@@ -292,33 +292,63 @@ var requiredFields = func() map[model.Kind][]requiredField {
 }()
 
 func (c *checker) requiredIn(k model.Kind, ptr string, v reflect.Value) {
-	for _, f := range requiredFields[k] {
-		c.need(ptr, v, f.steps, f.what)
+	var cur model.Cursor
+	if c.doc != nil {
+		cur = c.doc.At(c.doc.Base + ptr)
+	}
+	for i := range requiredFields[k] {
+		c.need(ptr, &requiredFields[k][i], 0, cur, v, nil)
 	}
 }
 
-// need follows steps from v (at ptr) and reports the field they end at when
-// it is missing. A nil object on the way means the parent is absent:
-// nothing is required of it. Without a document a string is missing when
-// empty; other values always count as set.
-func (c *checker) need(ptr string, v reflect.Value, steps []step, what string) {
+// need follows f's steps from step i, at v and the document's cur, and
+// reports the field they end at when it is missing. A nil object on the
+// way means the parent is absent: nothing is required of it. Without a
+// document a string is missing when empty; other values always count as
+// set. idx holds the list indexes taken so far; the pointer is built only
+// for a finding (most fields are present).
+func (c *checker) need(ptr string, f *requiredField, i int, cur model.Cursor, v reflect.Value, idx []int) {
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			return
 		}
 		v = v.Elem()
 	}
-	switch {
-	case len(steps) == 0:
-		if !c.present(ptr, v.Kind() == reflect.String && v.String() == "") {
-			c.suppress[ptr] = true
-			c.add(ptr, RuleRequired, what+" is required")
+	if i == len(f.steps) {
+		present := !(v.Kind() == reflect.String && v.String() == "")
+		if c.doc != nil {
+			present = cur.Set()
 		}
-	case steps[0].every:
-		for i := 0; i < v.Len(); i++ {
-			c.need(ptr+"/"+strconv.Itoa(i), v.Index(i), steps[1:], what)
+		if !present {
+			p := f.pointer(ptr, idx)
+			c.suppress[p] = true
+			c.add(p, RuleRequired, f.what+" is required")
 		}
-	default:
-		c.need(ptr+"/"+steps[0].name, v.Field(steps[0].index), steps[1:], what)
+		return
 	}
+	s := f.steps[i]
+	if s.every {
+		for j := 0; j < v.Len(); j++ {
+			c.need(ptr, f, i+1, cur.Elem(j), v.Index(j), append(idx, j))
+		}
+		return
+	}
+	c.need(ptr, f, i+1, cur.Field(s.name), v.Field(s.index), idx)
+}
+
+// pointer is the JSON pointer of f below the listener at ptr, with idx the
+// indexes of its list steps.
+func (f *requiredField) pointer(ptr string, idx []int) string {
+	var b strings.Builder
+	b.WriteString(ptr)
+	for _, s := range f.steps {
+		b.WriteByte('/')
+		if s.every {
+			b.WriteString(strconv.Itoa(idx[0]))
+			idx = idx[1:]
+			continue
+		}
+		b.WriteString(s.name)
+	}
+	return b.String()
 }

@@ -14,6 +14,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lbconf/lbconf/compiler"
+	"github.com/lbconf/lbconf/model/modeltest"
 )
 
 // The hostile-input corpus: each case is a reproduction of issue 12 run
@@ -196,7 +199,7 @@ func repeatLines(n int, format func(i int) string) []byte {
 	return b.Bytes()
 }
 
-const tooLarge = "larger than the 8 MiB lbconf reads: beyond lbconf's limits"
+const tooLarge = "larger than the 16 MiB lbconf reads: beyond lbconf's limits"
 
 func hostileCases() []hostileCase {
 	notCfg := func(name, file, msg string) hostileCase {
@@ -270,34 +273,57 @@ func hostileCases() []hostileCase {
 				}()
 			},
 			args: []string{"lint", "DIR/fifo"}, code: 2, stderr: []string{"lbconf: DIR/fifo: " + tooLarge}},
-		{name: "100,000 frontend/backend pairs (9 MB)",
+		{name: "100,000 frontend/backend pairs (9 MB, 400,000 lines)",
 			setup: func(t *testing.T, dir string) {
 				writeFile(t, filepath.Join(dir, "pairs.cfg"), repeatLines(100_000, func(i int) string {
 					return fmt.Sprintf("frontend f%d\n    default_backend f%d-abk\nbackend f%d-abk\n    server s 10.0.0.1:80\n", i, i, i)
 				}))
 			},
 			args: []string{"decompile", "DIR/pairs.cfg"}, code: 2,
-			stderr: []string{"lbconf: DIR/pairs.cfg: 9066670 bytes is larger than the 8 MiB lbconf reads: beyond lbconf's limits"}},
+			stderr: []string{"lbconf: DIR/pairs.cfg: decompile: 400000 lines is more than 300000: beyond lbconf's limits (lbconf reads configs of at most 300000 lines and 20000 sections)"}},
+		{name: "10,000 listeners compiled (15,002 sections, 220,044 lines)",
+			setup: func(t *testing.T, dir string) {
+				cfg, err := compiler.Compile(modeltest.Mixed(10000), compiler.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				writeFile(t, filepath.Join(dir, "big.cfg"), cfg)
+			},
+			// config-parser keeps tens of kilobytes per section: fed all
+			// at once it took 840 MB here; cfgparse feeds it in batches.
+			args: []string{"decompile", "-o", "/dev/null", "DIR/big.cfg"}, code: 0, rss: 500 << 20},
+		{name: "20,000 sections of 14 lines (6 MB)",
+			setup: func(t *testing.T, dir string) {
+				writeFile(t, filepath.Join(dir, "acl.cfg"), repeatLines(19_999, func(i int) string {
+					var b strings.Builder
+					fmt.Fprintf(&b, "listen l%d\n    bind :%d\n", i, i%60000+1)
+					for j := range 12 {
+						fmt.Fprintf(&b, "    acl a%d src 10.0.0.%d\n", j, j)
+					}
+					return b.String()
+				}))
+			},
+			args: []string{"decompile", "-o", "/dev/null", "DIR/acl.cfg"}, code: 0, rss: 600 << 20},
 		{name: "200,000 defaults sections",
 			setup: func(t *testing.T, dir string) {
 				writeFile(t, filepath.Join(dir, "defaults.cfg"), bytes.Repeat([]byte("defaults\n"), 200_000))
 			},
 			args: []string{"decompile", "DIR/defaults.cfg"}, code: 2,
-			stderr: []string{"lbconf: DIR/defaults.cfg: decompile: 200000 lines is more than 100000: beyond lbconf's limits (lbconf reads configs of at most 100000 lines and 2000 sections)"}},
-		{name: "2001 sections",
+			stderr: []string{"lbconf: DIR/defaults.cfg: decompile: 200000 sections (the last on line 200000) is more than 20000: beyond lbconf's limits (lbconf reads configs of at most 300000 lines and 20000 sections)"}},
+		{name: "20,001 sections",
 			setup: func(t *testing.T, dir string) {
-				writeFile(t, filepath.Join(dir, "many.cfg"), repeatLines(2001, func(i int) string {
+				writeFile(t, filepath.Join(dir, "many.cfg"), repeatLines(20_001, func(i int) string {
 					return fmt.Sprintf("listen l%d\n    mode tcp\n    bind :%d\n", i, 10000+i)
 				}))
 			},
 			args: []string{"lint", "DIR/many.cfg"}, code: 2,
-			stderr: []string{"lbconf: cfglint: DIR/many.cfg: 2001 sections (the last on line 6001) is more than 2000: beyond lbconf's limits (lbconf reads configs of at most 100000 lines and 2000 sections)"}},
+			stderr: []string{"lbconf: cfglint: DIR/many.cfg: 20001 sections (the last on line 60001) is more than 20000: beyond lbconf's limits (lbconf reads configs of at most 300000 lines and 20000 sections)"}},
 		{name: "100,000 frontend dup",
 			setup: func(t *testing.T, dir string) {
 				writeFile(t, filepath.Join(dir, "dup.cfg"), repeatLines(100_000, func(int) string { return "frontend dup\n    bind :80\n" }))
 			},
 			args: []string{"lint", "DIR/dup.cfg"}, code: 2,
-			stderr: []string{"lbconf: cfglint: DIR/dup.cfg: 200000 lines is more than 100000: beyond lbconf's limits (lbconf reads configs of at most 100000 lines and 2000 sections)"}},
+			stderr: []string{"lbconf: cfglint: DIR/dup.cfg: 100000 sections (the last on line 199999) is more than 20000: beyond lbconf's limits (lbconf reads configs of at most 300000 lines and 20000 sections)"}},
 		{name: "10^6 server lines",
 			setup: func(t *testing.T, dir string) {
 				head := "global\ndefaults\n    mode http\nfrontend f\n    bind :80\n    default_backend f-abk\nbackend f-abk\n"
@@ -306,7 +332,7 @@ func hostileCases() []hostileCase {
 				})...))
 			},
 			args: []string{"decompile", "DIR/servers.cfg"}, code: 2,
-			stderr: []string{"lbconf: DIR/servers.cfg: 34361970 bytes is larger than the 8 MiB lbconf reads: beyond lbconf's limits"}},
+			stderr: []string{"lbconf: DIR/servers.cfg: 34361970 bytes is larger than the 16 MiB lbconf reads: beyond lbconf's limits"}},
 		{name: "99,000 server lines in one backend (linear decompile)",
 			setup: func(t *testing.T, dir string) {
 				head := "global\ndefaults\n    mode http\nfrontend f\n    bind :80\n    default_backend f-abk\nbackend f-abk\n"
