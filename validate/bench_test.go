@@ -52,10 +52,9 @@ func bigDocument(n int) []byte {
 	return b.Bytes()
 }
 
-// benchmarkLint decodes and validates a document of n HTTP and n TCP
-// listeners. Ports run out past 27,000 listeners of each kind, so the
-// largest sizes carry port findings and measure reporting too; smaller ones
-// must be clean.
+// benchmarkLint decodes and validates a clean document of n HTTP and n TCP
+// listeners. Larger documents are BenchmarkLintMixed's: past model.MaxNodes
+// they are refused.
 func benchmarkLint(b *testing.B, n int) {
 	data := bigDocument(n)
 	b.SetBytes(int64(len(data)))
@@ -65,16 +64,14 @@ func benchmarkLint(b *testing.B, n int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if fs := validate.Document(doc); len(fs) != 0 && 10000+2*n <= 65535 {
+		if fs := validate.Document(doc); len(fs) != 0 {
 			b.Fatalf("unexpected findings, first: %v", fs[0])
 		}
 	}
 }
 
-func BenchmarkLint100Listeners(b *testing.B)  { benchmarkLint(b, 50) }
-func BenchmarkLint1kListeners(b *testing.B)   { benchmarkLint(b, 500) }
-func BenchmarkLint10kListeners(b *testing.B)  { benchmarkLint(b, 5000) }
-func BenchmarkLint100MBDocument(b *testing.B) { benchmarkLint(b, 90000) }
+func BenchmarkLint100Listeners(b *testing.B) { benchmarkLint(b, 50) }
+func BenchmarkLint1kListeners(b *testing.B)  { benchmarkLint(b, 500) }
 
 // benchSizes are the listener counts of the Mixed benchmarks (issue 10).
 var benchSizes = []int{10, 100, 1000, 10000}
