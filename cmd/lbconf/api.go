@@ -88,23 +88,33 @@ func commonOptions(c *cli.Context, uuid string) (deploy.Common, error) {
 // apiClient builds the API client from the environment's credentials and
 // the API flags.
 func apiClient(c *cli.Context) (*cdsapi.Client, error) {
-	creds, err := cdsapi.CredentialsFromEnv()
+	creds, opts, err := apiOptions(c)
 	if err != nil {
-		return nil, &exitErr{code: exitError, err: err}
-	}
-	timeout := c.Duration("timeout")
-	if timeout <= 0 {
-		return nil, usageErr("--timeout must be positive, not %s", timeout)
-	}
-	opts := cdsapi.Options{Endpoint: c.String("endpoint"), Timeout: timeout}
-	if c.Bool("debug") {
-		opts.Debug = c.App.ErrWriter
+		return nil, err
 	}
 	client, err := cdsapi.NewClient(creds, opts)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
 	return client, nil
+}
+
+// apiOptions reads the environment's credentials and the API flags every
+// API command has (--endpoint, --timeout, --debug).
+func apiOptions(c *cli.Context) (cdsapi.Credentials, cdsapi.Options, error) {
+	creds, err := cdsapi.CredentialsFromEnv()
+	if err != nil {
+		return creds, cdsapi.Options{}, &exitErr{code: exitError, err: err}
+	}
+	timeout := c.Duration("timeout")
+	if timeout <= 0 {
+		return creds, cdsapi.Options{}, usageErr("--timeout must be positive, not %s", timeout)
+	}
+	opts := cdsapi.Options{Endpoint: c.String("endpoint"), Timeout: timeout}
+	if c.Bool("debug") {
+		opts.Debug = c.App.ErrWriter
+	}
+	return creds, opts, nil
 }
 
 // interruptible returns a context that ends on Ctrl-C or SIGTERM.

@@ -45,15 +45,12 @@ func estateClients(c *cli.Context) (estate.Clients, error) {
 	if err != nil {
 		return nil, usageErr("--max-rps: %v", err)
 	}
-	creds, err := cdsapi.CredentialsFromEnv()
+	creds, base, err := apiOptions(c)
 	if err != nil {
-		return nil, &exitErr{code: exitError, err: err}
+		return nil, err
 	}
-	timeout := c.Duration("timeout")
-	if timeout <= 0 {
-		return nil, usageErr("--timeout must be positive, not %s", timeout)
-	}
-	defaultEndpoint := c.String("endpoint")
+	base.Jitter, base.RateLimit = cdsapi.DefaultJitter, limiter
+	defaultEndpoint := base.Endpoint
 	if _, err := cdsapi.ResolveEndpoint(defaultEndpoint); err != nil {
 		return nil, usageErr("%v", err)
 	}
@@ -68,10 +65,8 @@ func estateClients(c *cli.Context) (estate.Clients, error) {
 		if cl, ok := clients[endpoint]; ok {
 			return cl, nil
 		}
-		opts := cdsapi.Options{Endpoint: endpoint, Timeout: timeout, Jitter: cdsapi.DefaultJitter, RateLimit: limiter}
-		if c.Bool("debug") {
-			opts.Debug = c.App.ErrWriter
-		}
+		opts := base
+		opts.Endpoint = endpoint
 		cl, err := cdsapi.NewClient(creds, opts)
 		if err != nil {
 			return nil, fmt.Errorf("endpoint %q: %w", endpoint, err)
@@ -194,15 +189,7 @@ func planAction(c *cli.Context) error {
 	if !contains(estate.Formats, format) {
 		return usageErr("--format %q is not supported: use %s", format, strings.Join(estate.Formats, ", "))
 	}
-	cfg, m, err := loadManifest(c)
-	if err != nil {
-		return err
-	}
-	clients, err := estateClients(c)
-	if err != nil {
-		return err
-	}
-	opts, err := planOptions(c, cfg)
+	m, clients, opts, err := planSetup(c)
 	if err != nil {
 		return err
 	}
@@ -226,6 +213,21 @@ func planAction(c *cli.Context) error {
 		return &exitErr{code: code}
 	}
 	return nil
+}
+
+// planSetup reads what plan and apply both start from: the manifest, the
+// API clients and the plan options.
+func planSetup(c *cli.Context) (*estate.Manifest, estate.Clients, estate.PlanOptions, error) {
+	cfg, m, err := loadManifest(c)
+	if err != nil {
+		return nil, nil, estate.PlanOptions{}, err
+	}
+	clients, err := estateClients(c)
+	if err != nil {
+		return nil, nil, estate.PlanOptions{}, err
+	}
+	opts, err := planOptions(c, cfg)
+	return m, clients, opts, err
 }
 
 // planOptions are the options of plan and apply's planning: concurrency,
@@ -295,15 +297,7 @@ func applyAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg, m, err := loadManifest(c)
-	if err != nil {
-		return err
-	}
-	clients, err := estateClients(c)
-	if err != nil {
-		return err
-	}
-	opts, err := planOptions(c, cfg)
+	m, clients, opts, err := planSetup(c)
 	if err != nil {
 		return err
 	}
