@@ -414,10 +414,13 @@ func ReservedPorts() []int { return MustField(KindHTTP, PtrListenerPort).Reserve
 
 // ReservedPortsText lists the reserved ports for messages: "22, 1080, 9100
 // and 9101".
-func ReservedPortsText() string {
-	ps := ReservedPorts()
-	words := make([]string, len(ps))
-	for i, p := range ps {
+func ReservedPortsText() string { return MustField(KindHTTP, PtrListenerPort).ReservedText() }
+
+// ReservedText lists the field's reserved values for messages ("22, 1080,
+// 9100 and 9101"); "" when it has none.
+func (f Field) ReservedText() string {
+	words := make([]string, len(f.Reserved))
+	for i, p := range f.Reserved {
 		words[i] = strconv.Itoa(p)
 	}
 	return AndList(words)

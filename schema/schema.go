@@ -491,11 +491,7 @@ func (g *generator) describe(f model.Field) string {
 		parts = append(parts, f.RangeText())
 	}
 	if len(f.Reserved) > 0 {
-		words := make([]string, len(f.Reserved))
-		for i, p := range f.Reserved {
-			words[i] = strconv.Itoa(p)
-		}
-		parts = append(parts, model.AndList(words)+" are reserved")
+		parts = append(parts, f.ReservedText()+" are reserved")
 	}
 	if f.Syntax != "" {
 		parts = append(parts, fmt.Sprintf("the documentation asks for %s (lint warns otherwise); lint requires %s", f.Pattern, f.Syntax))

@@ -218,11 +218,7 @@ func ruleFields(rule string) []string {
 			facts = append(facts, f.RangeText())
 		}
 		if len(f.Reserved) > 0 {
-			words := make([]string, len(f.Reserved))
-			for i, p := range f.Reserved {
-				words[i] = fmt.Sprint(p)
-			}
-			facts = append(facts, model.AndList(words)+" reserved")
+			facts = append(facts, f.ReservedText()+" reserved")
 		}
 		if f.Syntax != "" {
 			facts = append(facts, fmt.Sprintf("matching `%s` (documented: `%s`)", f.Syntax, f.Pattern))
