@@ -3,8 +3,8 @@ package validate_test
 import (
 	"bytes"
 	"fmt"
-	"reflect"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
