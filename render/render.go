@@ -133,6 +133,8 @@ func Bytes(c *Config) ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
+	// About 1 KB per listener is written: grow once, not from zero.
+	buf.Grow(4096 + 1024*(len(c.HTTP)+len(c.TCP)))
 	if err := t.ExecuteTemplate(&buf, rootTemplate, c); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
@@ -140,59 +142,75 @@ func Bytes(c *Config) ([]byte, error) {
 }
 
 // check verifies that every generated field is one line of printable ASCII
-// without '#'. The verbatim Prelude is the caller's business.
+// without '#'. The verbatim Prelude is the caller's business. A field's
+// name is built only for the error.
 func (c *Config) check() error {
 	var fields []namedField
 	if c.Default != nil {
-		fields = append(fields, namedField{"stats auth", c.Default.StatsAuth})
+		fields = append(fields, namedField{what: "stats auth", value: c.Default.StatsAuth})
 	}
 	for i, l := range c.HTTP {
-		p := fmt.Sprintf("HTTP listener %d ", i)
+		f := func(what, value string) namedField { return namedField{"HTTP", i, what, value} }
 		fields = append(fields,
-			namedField{p + "name", l.Name}, namedField{p + "backend", l.Backend},
-			namedField{p + "bind", l.Bind}, namedField{p + "proto", l.Proto},
-			namedField{p + "client timeout", l.ClientTimeout},
-			namedField{p + "connect timeout", l.ConnectTimeout},
-			namedField{p + "server timeout", l.ServerTimeout},
-			namedField{p + "balance", l.Balance}, namedField{p + "cookie", l.Cookie},
-			namedField{p + "httpchk", l.Httpchk})
-		fields = appendACL(fields, p, l.ACL)
+			f("name", l.Name), f("backend", l.Backend),
+			f("bind", l.Bind), f("proto", l.Proto),
+			f("client timeout", l.ClientTimeout),
+			f("connect timeout", l.ConnectTimeout),
+			f("server timeout", l.ServerTimeout),
+			f("balance", l.Balance), f("cookie", l.Cookie),
+			f("httpchk", l.Httpchk))
+		fields = appendACL(fields, f, l.ACL)
 		for _, s := range l.Servers {
-			fields = append(fields, namedField{p + "server", s})
+			fields = append(fields, f("server", s))
 		}
 	}
 	for i, l := range c.TCP {
-		p := fmt.Sprintf("TCP listener %d ", i)
+		f := func(what, value string) namedField { return namedField{"TCP", i, what, value} }
 		fields = append(fields,
-			namedField{p + "name", l.Name}, namedField{p + "bind", l.Bind},
-			namedField{p + "balance", l.Balance},
-			namedField{p + "client timeout", l.ClientTimeout},
-			namedField{p + "connect timeout", l.ConnectTimeout},
-			namedField{p + "server timeout", l.ServerTimeout})
-		fields = appendACL(fields, p, l.ACL)
+			f("name", l.Name), f("bind", l.Bind),
+			f("balance", l.Balance),
+			f("client timeout", l.ClientTimeout),
+			f("connect timeout", l.ConnectTimeout),
+			f("server timeout", l.ServerTimeout))
+		fields = appendACL(fields, f, l.ACL)
 		for _, s := range l.Servers {
-			fields = append(fields, namedField{p + "server", s})
+			fields = append(fields, f("server", s))
 		}
 	}
 	for _, f := range fields {
 		for i := 0; i < len(f.value); i++ {
 			if c := f.value[i]; c < 0x20 || c > 0x7e || c == '#' {
-				return fmt.Errorf("render: %s holds byte %#02x at offset %d: only printable ASCII without '#' can be written", f.name, c, i)
+				return fmt.Errorf("render: %s holds byte %#02x at offset %d: only printable ASCII without '#' can be written", f.name(), c, i)
 			}
 		}
 	}
 	return nil
 }
 
-type namedField struct{ name, value string }
+// namedField is a generated value and what it is: "name" of HTTP listener
+// index, or "stats auth" (kind "").
+type namedField struct {
+	kind  string
+	index int
+	what  string
+	value string
+}
 
-func appendACL(fields []namedField, prefix string, a *ACL) []namedField {
+// name is "HTTP listener 3 bind", or what alone for a field of no listener.
+func (f namedField) name() string {
+	if f.kind == "" {
+		return f.what
+	}
+	return fmt.Sprintf("%s listener %d %s", f.kind, f.index, f.what)
+}
+
+func appendACL(fields []namedField, f func(what, value string) namedField, a *ACL) []namedField {
 	if a == nil {
 		return fields
 	}
-	fields = append(fields, namedField{prefix + "acl name", a.Name})
+	fields = append(fields, f("acl name", a.Name))
 	for _, s := range a.Sources {
-		fields = append(fields, namedField{prefix + "acl sources", s})
+		fields = append(fields, f("acl sources", s))
 	}
 	return fields
 }
