@@ -142,75 +142,71 @@ func Bytes(c *Config) ([]byte, error) {
 }
 
 // check verifies that every generated field is one line of printable ASCII
-// without '#'. The verbatim Prelude is the caller's business. A field's
-// name is built only for the error.
+// without '#'. The verbatim Prelude is the caller's business. Fields are
+// checked where they are, and a field's name is built only for the error.
 func (c *Config) check() error {
-	var fields []namedField
+	var ck fieldCheck
 	if c.Default != nil {
-		fields = append(fields, namedField{what: "stats auth", value: c.Default.StatsAuth})
+		ck.field("", 0, "stats auth", c.Default.StatsAuth)
 	}
 	for i, l := range c.HTTP {
-		f := func(what, value string) namedField { return namedField{"HTTP", i, what, value} }
-		fields = append(fields,
-			f("name", l.Name), f("backend", l.Backend),
-			f("bind", l.Bind), f("proto", l.Proto),
-			f("client timeout", l.ClientTimeout),
-			f("connect timeout", l.ConnectTimeout),
-			f("server timeout", l.ServerTimeout),
-			f("balance", l.Balance), f("cookie", l.Cookie),
-			f("httpchk", l.Httpchk))
-		fields = appendACL(fields, f, l.ACL)
+		ck.field("HTTP", i, "name", l.Name)
+		ck.field("HTTP", i, "backend", l.Backend)
+		ck.field("HTTP", i, "bind", l.Bind)
+		ck.field("HTTP", i, "proto", l.Proto)
+		ck.field("HTTP", i, "client timeout", l.ClientTimeout)
+		ck.field("HTTP", i, "connect timeout", l.ConnectTimeout)
+		ck.field("HTTP", i, "server timeout", l.ServerTimeout)
+		ck.field("HTTP", i, "balance", l.Balance)
+		ck.field("HTTP", i, "cookie", l.Cookie)
+		ck.field("HTTP", i, "httpchk", l.Httpchk)
+		ck.acl("HTTP", i, l.ACL)
 		for _, s := range l.Servers {
-			fields = append(fields, f("server", s))
+			ck.field("HTTP", i, "server", s)
 		}
 	}
 	for i, l := range c.TCP {
-		f := func(what, value string) namedField { return namedField{"TCP", i, what, value} }
-		fields = append(fields,
-			f("name", l.Name), f("bind", l.Bind),
-			f("balance", l.Balance),
-			f("client timeout", l.ClientTimeout),
-			f("connect timeout", l.ConnectTimeout),
-			f("server timeout", l.ServerTimeout))
-		fields = appendACL(fields, f, l.ACL)
+		ck.field("TCP", i, "name", l.Name)
+		ck.field("TCP", i, "bind", l.Bind)
+		ck.field("TCP", i, "balance", l.Balance)
+		ck.field("TCP", i, "client timeout", l.ClientTimeout)
+		ck.field("TCP", i, "connect timeout", l.ConnectTimeout)
+		ck.field("TCP", i, "server timeout", l.ServerTimeout)
+		ck.acl("TCP", i, l.ACL)
 		for _, s := range l.Servers {
-			fields = append(fields, f("server", s))
+			ck.field("TCP", i, "server", s)
 		}
 	}
-	for _, f := range fields {
-		for i := 0; i < len(f.value); i++ {
-			if c := f.value[i]; c < 0x20 || c > 0x7e || c == '#' {
-				return fmt.Errorf("render: %s holds byte %#02x at offset %d: only printable ASCII without '#' can be written", f.name(), c, i)
+	return ck.err
+}
+
+// fieldCheck keeps the first unsafe field's error.
+type fieldCheck struct{ err error }
+
+// field checks value, what of listener index of kind ("HTTP", "TCP"; ""
+// for a field of no listener).
+func (ck *fieldCheck) field(kind string, index int, what, value string) {
+	if ck.err != nil {
+		return
+	}
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; c < 0x20 || c > 0x7e || c == '#' {
+			name := what
+			if kind != "" {
+				name = fmt.Sprintf("%s listener %d %s", kind, index, what)
 			}
+			ck.err = fmt.Errorf("render: %s holds byte %#02x at offset %d: only printable ASCII without '#' can be written", name, c, i)
+			return
 		}
 	}
-	return nil
 }
 
-// namedField is a generated value and what it is: "name" of HTTP listener
-// index, or "stats auth" (kind "").
-type namedField struct {
-	kind  string
-	index int
-	what  string
-	value string
-}
-
-// name is "HTTP listener 3 bind", or what alone for a field of no listener.
-func (f namedField) name() string {
-	if f.kind == "" {
-		return f.what
-	}
-	return fmt.Sprintf("%s listener %d %s", f.kind, f.index, f.what)
-}
-
-func appendACL(fields []namedField, f func(what, value string) namedField, a *ACL) []namedField {
+func (ck *fieldCheck) acl(kind string, index int, a *ACL) {
 	if a == nil {
-		return fields
+		return
 	}
-	fields = append(fields, f("acl name", a.Name))
+	ck.field(kind, index, "acl name", a.Name)
 	for _, s := range a.Sources {
-		fields = append(fields, f("acl sources", s))
+		ck.field(kind, index, "acl sources", s)
 	}
-	return fields
 }
