@@ -97,28 +97,35 @@ func (f Finding) Where() string {
 	return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Col)
 }
 
-// Sort orders findings by file, line, column, then rule and message, so that
-// output is stable whatever order the checks ran in.
+// Sort orders findings by file, line, column, then pointer, rule and
+// message (Less), so that output is stable whatever order the checks ran in.
 func Sort(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Col != b.Col {
-			return a.Col < b.Col
-		}
-		if a.Pointer != b.Pointer {
-			return a.Pointer < b.Pointer
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return a.Message < b.Message
-	})
+	sort.SliceStable(fs, func(i, j int) bool { return Less(fs[i], fs[j]) })
+}
+
+// Less is the order of Sort: file, then a file's RuleTooMany finding after
+// all its others (it stands for the findings after them), then line,
+// column, pointer, rule and message.
+func Less(a, b Finding) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if ma, mb := a.Rule == RuleTooMany, b.Rule == RuleTooMany; ma != mb {
+		return mb
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	if a.Col != b.Col {
+		return a.Col < b.Col
+	}
+	if a.Pointer != b.Pointer {
+		return a.Pointer < b.Pointer
+	}
+	if a.Rule != b.Rule {
+		return a.Rule < b.Rule
+	}
+	return a.Message < b.Message
 }
 
 // HasErrors reports whether any finding is an error.
@@ -250,7 +257,9 @@ func Rules() []Rule {
 // Limit keeps the first max findings of each file of fs, which must be
 // sorted (Sort), and replaces the rest of a file with one RuleTooMany
 // finding after them: "N more findings ...", as severe as the worst one
-// dropped, so that the verdict does not change.
+// dropped, so that the verdict does not change. A RuleTooMany finding
+// already in fs (from a Bounded collector) counts the findings it stands
+// for into N.
 func Limit(fs []Finding, max int) []Finding {
 	var out []Finding
 	for start := 0; start < len(fs); {
@@ -258,21 +267,142 @@ func Limit(fs []Finding, max int) []Finding {
 		for end < len(fs) && fs[end].File == fs[start].File {
 			end++
 		}
-		if end-start <= max {
-			out = append(out, fs[start:end]...)
-			start = end
-			continue
+		// Sorted: a file's RuleTooMany findings come after its others.
+		shown := start
+		for shown < end && fs[shown].Rule != RuleTooMany {
+			shown++
 		}
-		out = append(out, fs[start:start+max]...)
-		more := fs[start+max]
-		more.Severity, more.Pointer = Warning, ""
-		if HasErrors(fs[start+max : end]) {
-			more.Severity = Error
+		hidden, hiddenErr := 0, false
+		var first *Finding
+		for i := shown; i < end; i++ {
+			hidden += tooManyCount(fs[i].Message)
+			hiddenErr = hiddenErr || fs[i].Severity == Error
+			if first == nil {
+				first = &fs[i]
+			}
 		}
-		more.Rule = RuleTooMany
-		more.Message = fmt.Sprintf("%d more findings in this file are not shown (at most %d per file); fix the ones above and run again", end-start-max, max)
-		out = append(out, more)
+		if shown-start > max {
+			dropped := fs[start+max : shown]
+			first = &dropped[0]
+			hidden += len(dropped)
+			hiddenErr = hiddenErr || HasErrors(dropped)
+			shown = start + max
+		}
+		out = append(out, fs[start:shown]...)
+		if first != nil {
+			out = append(out, tooMany(*first, hidden, hiddenErr, max))
+		}
 		start = end
 	}
 	return out
+}
+
+// tooManyFormat is the message of a RuleTooMany finding.
+const tooManyFormat = "%d more findings in this file are not shown (at most %d per file); fix the ones above and run again"
+
+// tooMany is the RuleTooMany finding standing for n findings from first
+// on, an error when any of them is one.
+func tooMany(first Finding, n int, anyError bool, max int) Finding {
+	more := first
+	more.Severity, more.Pointer = Warning, ""
+	if anyError {
+		more.Severity = Error
+	}
+	more.Rule = RuleTooMany
+	more.Message = fmt.Sprintf(tooManyFormat, n, max)
+	return more
+}
+
+// tooManyCount is the N of a RuleTooMany finding's message.
+func tooManyCount(msg string) int {
+	var n, max int
+	if _, err := fmt.Sscanf(msg, tooManyFormat, &n, &max); err != nil {
+		return 0
+	}
+	return n
+}
+
+// Bounded collects the findings of one file in bounded memory: it keeps
+// the first Max in the order of Sort and counts the rest, so that a
+// document with a million bad values holds 1,000 findings, not a million.
+// The zero value keeps MaxPerFile.
+type Bounded struct {
+	// Max is how many findings are kept; 0 means MaxPerFile.
+	Max int
+
+	heap     []Finding // the Max+1 first findings so far, a max-heap by Less
+	n        int       // findings added
+	evictErr bool      // an evicted finding was an error
+}
+
+// Add collects f.
+func (b *Bounded) Add(f Finding) {
+	max := b.max()
+	b.n++
+	if len(b.heap) <= max {
+		b.heap = append(b.heap, f)
+		b.up(len(b.heap) - 1)
+		return
+	}
+	// Full: f replaces the last kept finding when it comes before it.
+	if !Less(f, b.heap[0]) {
+		b.evictErr = b.evictErr || f.Severity == Error
+		return
+	}
+	b.evictErr = b.evictErr || b.heap[0].Severity == Error
+	b.heap[0] = f
+	b.down(0)
+}
+
+// Len is how many findings were added.
+func (b *Bounded) Len() int { return b.n }
+
+// Findings returns the kept findings sorted (Sort), followed, when more
+// were added, by one RuleTooMany finding standing for the rest, as Limit
+// writes it.
+func (b *Bounded) Findings() []Finding {
+	out := append([]Finding(nil), b.heap...)
+	Sort(out)
+	max := b.max()
+	if b.n <= max {
+		return out
+	}
+	dropped := b.n - max
+	anyErr := b.evictErr || out[max].Severity == Error
+	return append(out[:max], tooMany(out[max], dropped, anyErr, max))
+}
+
+func (b *Bounded) max() int {
+	if b.Max > 0 {
+		return b.Max
+	}
+	return MaxPerFile
+}
+
+func (b *Bounded) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !Less(b.heap[p], b.heap[i]) {
+			return
+		}
+		b.heap[p], b.heap[i] = b.heap[i], b.heap[p]
+		i = p
+	}
+}
+
+func (b *Bounded) down(i int) {
+	for {
+		l, big := 2*i+1, i
+		if l < len(b.heap) && Less(b.heap[big], b.heap[l]) {
+			big = l
+		}
+		if r := l + 1; r < len(b.heap) && Less(b.heap[big], b.heap[r]) {
+			big = r
+		}
+		if big == i {
+			return
+		}
+		b.heap[i], b.heap[big] = b.heap[big], b.heap[i]
+		i = big
+	}
 }

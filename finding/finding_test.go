@@ -1,6 +1,11 @@
 package finding
 
-import "testing"
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
 
 func TestCatalogue(t *testing.T) {
 	c := Catalogue{{Name: "a", Severity: Warning}, {Name: "b", Severity: Error}}
@@ -95,5 +100,44 @@ func TestStringEscapes(t *testing.T) {
 	f := Finding{File: "x\x1b.json", Line: 1, Col: 2, Rule: "r", Message: "bad \x1b[2J", Pointer: "/a\nb"}
 	if got := f.String(); got != `x\x1b.json:1:2: error r: bad \x1b[2J (/a\nb)` {
 		t.Fatal(got)
+	}
+}
+
+// TestBoundedMatchesLimit: a Bounded collector gives what sorting every
+// finding and limiting gives, whatever the order findings arrive in, and
+// Limit keeps its result as it is.
+func TestBoundedMatchesLimit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 5, 9, 10, 11, 12, 50, 300} {
+		for round := range 20 {
+			var all []Finding
+			for i := range n {
+				sev, rule := Warning, "w" // a rule has one severity
+				if rng.IntN(4) == 0 {
+					sev, rule = Error, "e"
+				}
+				all = append(all, Finding{File: "f", Line: rng.IntN(20) + 1, Col: rng.IntN(3) + 1,
+					Severity: sev, Rule: rule, Message: fmt.Sprint(i % 7), Pointer: fmt.Sprintf("/%d", rng.IntN(5))})
+			}
+			b := Bounded{Max: 10}
+			for _, f := range all {
+				b.Add(f)
+			}
+			got := b.Findings()
+			want := append([]Finding(nil), all...)
+			Sort(want)
+			want = Limit(want, 10)
+			if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+				t.Fatalf("n=%d round %d:\n got %v\nwant %v", n, round, got, want)
+			}
+			again := append([]Finding(nil), got...)
+			Sort(again)
+			if again = Limit(again, 10); !reflect.DeepEqual(again, want) && !(len(again) == 0 && len(want) == 0) {
+				t.Fatalf("n=%d round %d: Limit changed a limited list:\n got %v\nwant %v", n, round, again, want)
+			}
+			if b.Len() != n {
+				t.Errorf("Len %d, want %d", b.Len(), n)
+			}
+		}
 	}
 }

@@ -566,17 +566,14 @@ func (b *binder) value(n *node, ptr, label string, v reflect.Value) {
 			p.preset() // defaults for absent fields; what the document says overrides them
 		}
 		fields := b.structFields(v.Type())
-		last := make(map[string]int, len(n.keys))
-		for i, k := range n.keys {
-			last[k] = i
-		}
+		later := repeatedLater(n.keys)
 		for i, k := range n.keys {
 			idx, ok := fields[k]
 			if !ok {
 				b.unknown(n.keyPos[i], ptr, k, fieldNames(v.Type()), label)
 				continue
 			}
-			if last[k] != i {
+			if later(i) {
 				continue // a duplicate: the last one is bound
 			}
 			b.value(n.elems[i], ptr+"/"+EscapePointer(k), k, v.Field(idx))
@@ -597,6 +594,27 @@ func (b *binder) value(n *node, ptr, label string, v reflect.Value) {
 			v.SetInt(int64(i))
 		}
 	}
+}
+
+// repeatedLater returns whether keys[i] appears again after i. Objects of
+// the model hold few keys, compared directly; a larger object (hostile
+// input) gets a map, so the cost stays linear.
+func repeatedLater(keys []string) func(i int) bool {
+	if len(keys) <= 32 {
+		return func(i int) bool {
+			for _, k := range keys[i+1:] {
+				if k == keys[i] {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	last := make(map[string]int, len(keys))
+	for i, k := range keys {
+		last[k] = i
+	}
+	return func(i int) bool { return last[keys[i]] != i }
 }
 
 // str decodes a value documented as a string. A number is accepted with a

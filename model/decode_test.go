@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -252,6 +253,32 @@ func TestCursorAgreesWithHas(t *testing.T) {
 	} {
 		if got, want := tc.cur.Set(), doc.Has(tc.pointer); got != want {
 			t.Errorf("%s: cursor Set %v, Has %v", tc.pointer, got, want)
+		}
+	}
+}
+
+// TestDuplicateKeyLastBound: the last of duplicate keys is bound and the
+// earlier ones are not read (no type finding for them), in a small object
+// and in one past the size compared key by key.
+func TestDuplicateKeyLastBound(t *testing.T) {
+	for _, extra := range []int{0, 40} {
+		var b strings.Builder
+		b.WriteString(`{"TcpListeners": [{"ListenerName": "first", "MaxConn": true`)
+		for i := range extra {
+			fmt.Fprintf(&b, `, "X%d": 1`, i)
+		}
+		b.WriteString(`, "ListenerName": "last", "MaxConn": 2}]}`)
+		d, err := Decode("x.json", []byte(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := d.Listeners.TcpListeners[0]; l.ListenerName != "last" || l.MaxConn != 2 {
+			t.Errorf("%d extra keys: bound %q, %d; want the last ones", extra, l.ListenerName, l.MaxConn)
+		}
+		for _, f := range d.Findings {
+			if f.Rule == RuleType {
+				t.Errorf("%d extra keys: an earlier duplicate was read: %v", extra, f)
+			}
 		}
 	}
 }

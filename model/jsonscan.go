@@ -32,6 +32,38 @@ type jsonScanner struct {
 	cur *posCursor
 	// nodes counts the values so far, up to MaxNodes.
 	nodes int
+	// keys, keyPos and elems are stacks of the children of the objects
+	// and arrays being read: each container copies its own out once, at
+	// its exact size, instead of growing three slices of its own.
+	keys   []string
+	keyPos []Pos
+	elems  []*node
+	// slab holds nodes not yet used: they are allocated in blocks.
+	slab []node
+}
+
+// newNode returns a node at pos from the current block.
+func (p *jsonScanner) newNode(pos Pos) *node {
+	if len(p.slab) == 0 {
+		p.slab = make([]node, 256)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	n.pos = pos
+	return n
+}
+
+// children moves the children stacked from base, and for an object
+// (kbase >= 0) the keys and their positions stacked from kbase, into n.
+func (p *jsonScanner) children(n *node, base, kbase int) {
+	n.elems = append([]*node(nil), p.elems[base:]...)
+	clear(p.elems[base:]) // the stack keeps no node alive
+	p.elems = p.elems[:base]
+	if kbase >= 0 {
+		n.keys = append([]string(nil), p.keys[kbase:]...)
+		n.keyPos = append([]Pos(nil), p.keyPos[kbase:]...)
+		p.keys, p.keyPos = p.keys[:kbase], p.keyPos[:kbase]
+	}
 }
 
 func (p *jsonScanner) errorf(off int, format string, args ...any) error {
@@ -72,7 +104,7 @@ func (p *jsonScanner) value(depth int) (*node, error) {
 	if depth > maxDepth {
 		return nil, p.errorf(p.i, "nesting deeper than %d levels", maxDepth)
 	}
-	n := &node{pos: p.cur.at(p.i)}
+	n := p.newNode(p.cur.at(p.i))
 	if p.nodes++; p.nodes > MaxNodes {
 		return nil, tooManyNodes(n.pos)
 	}
@@ -85,6 +117,7 @@ func (p *jsonScanner) value(depth int) (*node, error) {
 			p.i++
 			return n, nil
 		}
+		base, kbase := len(p.elems), len(p.keys)
 		for {
 			p.space()
 			if p.i >= len(p.s) {
@@ -111,10 +144,11 @@ func (p *jsonScanner) value(depth int) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			n.keys = append(n.keys, key)
-			n.keyPos = append(n.keyPos, kpos)
-			n.elems = append(n.elems, child)
+			p.keys = append(p.keys, key)
+			p.keyPos = append(p.keyPos, kpos)
+			p.elems = append(p.elems, child)
 			if done, err := p.separator('}', "object key:value pair"); done || err != nil {
+				p.children(n, base, kbase)
 				return n, err
 			}
 		}
@@ -126,14 +160,16 @@ func (p *jsonScanner) value(depth int) (*node, error) {
 			p.i++
 			return n, nil
 		}
+		base := len(p.elems)
 		for {
 			p.space()
 			child, err := p.value(depth + 1)
 			if err != nil {
 				return nil, err
 			}
-			n.elems = append(n.elems, child)
+			p.elems = append(p.elems, child)
 			if done, err := p.separator(']', "array element"); done || err != nil {
+				p.children(n, base, -1)
 				return n, err
 			}
 		}

@@ -59,7 +59,7 @@ TcpListeners:
 	}
 	var b strings.Builder
 	b.WriteString("a: &a [1,2,3,4,5,6,7,8,9,10]\nb: &b [")
-	for i := range 30000 {
+	for i := range 60000 {
 		if i > 0 {
 			b.WriteString(",")
 		}
@@ -67,7 +67,7 @@ TcpListeners:
 	}
 	b.WriteString("]\n")
 	_, err = Decode("x.yaml", []byte(b.String()))
-	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "more than 200000 values") {
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "more than 500000 values") {
 		t.Errorf("err %v, want ErrTooLarge", err)
 	}
 }

@@ -133,6 +133,8 @@ func Bytes(c *Config) ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
+	// About 1 KB per listener is written: grow once, not from zero.
+	buf.Grow(4096 + 1024*(len(c.HTTP)+len(c.TCP)))
 	if err := t.ExecuteTemplate(&buf, rootTemplate, c); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
@@ -140,59 +142,71 @@ func Bytes(c *Config) ([]byte, error) {
 }
 
 // check verifies that every generated field is one line of printable ASCII
-// without '#'. The verbatim Prelude is the caller's business.
+// without '#'. The verbatim Prelude is the caller's business. Fields are
+// checked where they are, and a field's name is built only for the error.
 func (c *Config) check() error {
-	var fields []namedField
+	var ck fieldCheck
 	if c.Default != nil {
-		fields = append(fields, namedField{"stats auth", c.Default.StatsAuth})
+		ck.field("", 0, "stats auth", c.Default.StatsAuth)
 	}
 	for i, l := range c.HTTP {
-		p := fmt.Sprintf("HTTP listener %d ", i)
-		fields = append(fields,
-			namedField{p + "name", l.Name}, namedField{p + "backend", l.Backend},
-			namedField{p + "bind", l.Bind}, namedField{p + "proto", l.Proto},
-			namedField{p + "client timeout", l.ClientTimeout},
-			namedField{p + "connect timeout", l.ConnectTimeout},
-			namedField{p + "server timeout", l.ServerTimeout},
-			namedField{p + "balance", l.Balance}, namedField{p + "cookie", l.Cookie},
-			namedField{p + "httpchk", l.Httpchk})
-		fields = appendACL(fields, p, l.ACL)
+		ck.field("HTTP", i, "name", l.Name)
+		ck.field("HTTP", i, "backend", l.Backend)
+		ck.field("HTTP", i, "bind", l.Bind)
+		ck.field("HTTP", i, "proto", l.Proto)
+		ck.field("HTTP", i, "client timeout", l.ClientTimeout)
+		ck.field("HTTP", i, "connect timeout", l.ConnectTimeout)
+		ck.field("HTTP", i, "server timeout", l.ServerTimeout)
+		ck.field("HTTP", i, "balance", l.Balance)
+		ck.field("HTTP", i, "cookie", l.Cookie)
+		ck.field("HTTP", i, "httpchk", l.Httpchk)
+		ck.acl("HTTP", i, l.ACL)
 		for _, s := range l.Servers {
-			fields = append(fields, namedField{p + "server", s})
+			ck.field("HTTP", i, "server", s)
 		}
 	}
 	for i, l := range c.TCP {
-		p := fmt.Sprintf("TCP listener %d ", i)
-		fields = append(fields,
-			namedField{p + "name", l.Name}, namedField{p + "bind", l.Bind},
-			namedField{p + "balance", l.Balance},
-			namedField{p + "client timeout", l.ClientTimeout},
-			namedField{p + "connect timeout", l.ConnectTimeout},
-			namedField{p + "server timeout", l.ServerTimeout})
-		fields = appendACL(fields, p, l.ACL)
+		ck.field("TCP", i, "name", l.Name)
+		ck.field("TCP", i, "bind", l.Bind)
+		ck.field("TCP", i, "balance", l.Balance)
+		ck.field("TCP", i, "client timeout", l.ClientTimeout)
+		ck.field("TCP", i, "connect timeout", l.ConnectTimeout)
+		ck.field("TCP", i, "server timeout", l.ServerTimeout)
+		ck.acl("TCP", i, l.ACL)
 		for _, s := range l.Servers {
-			fields = append(fields, namedField{p + "server", s})
+			ck.field("TCP", i, "server", s)
 		}
 	}
-	for _, f := range fields {
-		for i := 0; i < len(f.value); i++ {
-			if c := f.value[i]; c < 0x20 || c > 0x7e || c == '#' {
-				return fmt.Errorf("render: %s holds byte %#02x at offset %d: only printable ASCII without '#' can be written", f.name, c, i)
-			}
-		}
-	}
-	return nil
+	return ck.err
 }
 
-type namedField struct{ name, value string }
+// fieldCheck keeps the first unsafe field's error.
+type fieldCheck struct{ err error }
 
-func appendACL(fields []namedField, prefix string, a *ACL) []namedField {
+// field checks value, what of listener index of kind ("HTTP", "TCP"; ""
+// for a field of no listener).
+func (ck *fieldCheck) field(kind string, index int, what, value string) {
+	if ck.err != nil {
+		return
+	}
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; c < 0x20 || c > 0x7e || c == '#' {
+			name := what
+			if kind != "" {
+				name = fmt.Sprintf("%s listener %d %s", kind, index, what)
+			}
+			ck.err = fmt.Errorf("render: %s holds byte %#02x at offset %d: only printable ASCII without '#' can be written", name, c, i)
+			return
+		}
+	}
+}
+
+func (ck *fieldCheck) acl(kind string, index int, a *ACL) {
 	if a == nil {
-		return fields
+		return
 	}
-	fields = append(fields, namedField{prefix + "acl name", a.Name})
+	ck.field(kind, index, "acl name", a.Name)
 	for _, s := range a.Sources {
-		fields = append(fields, namedField{prefix + "acl sources", s})
+		ck.field(kind, index, "acl sources", s)
 	}
-	return fields
 }

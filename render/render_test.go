@@ -67,14 +67,15 @@ func TestRenderRefusesUnsafeFields(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		set  func(c *Config)
+		want string // the field the error names
 	}{
-		{"name newline", func(c *Config) { c.TCP[0].Name = "db\n    bind :1" }},
-		{"bind hash", func(c *Config) { c.TCP[0].Bind = "0.0.0.0:1 # x" }},
-		{"server CR", func(c *Config) { c.TCP[0].Servers[0] += "\r" }},
-		{"acl tab", func(c *Config) { c.TCP[0].ACL.Sources[1] = "\t10.0.0.0/8" }},
-		{"timeout non-ASCII", func(c *Config) { c.TCP[0].ClientTimeout = "1ｓ" }},
-		{"stats auth newline", func(c *Config) { c.Default = &Prelude{StatsAuth: "u:secret\nx"} }},
-		{"http cookie", func(c *Config) { c.HTTP = []HTTPListener{{Name: "w", Cookie: "k\x00"}} }},
+		{"name newline", func(c *Config) { c.TCP[0].Name = "db\n    bind :1" }, "TCP listener 0 name holds byte 0x0a at offset 2"},
+		{"bind hash", func(c *Config) { c.TCP[0].Bind = "0.0.0.0:1 # x" }, "TCP listener 0 bind holds byte 0x23 at offset 10"},
+		{"server CR", func(c *Config) { c.TCP[0].Servers[0] += "\r" }, "TCP listener 0 server holds byte 0x0d"},
+		{"acl tab", func(c *Config) { c.TCP[0].ACL.Sources[1] = "\t10.0.0.0/8" }, "TCP listener 0 acl sources holds byte 0x09"},
+		{"timeout non-ASCII", func(c *Config) { c.TCP[0].ClientTimeout = "1ｓ" }, "TCP listener 0 client timeout holds byte 0xef"},
+		{"stats auth newline", func(c *Config) { c.Default = &Prelude{StatsAuth: "u:secret\nx"} }, "render: stats auth holds byte 0x0a"},
+		{"http cookie", func(c *Config) { c.HTTP = []HTTPListener{{Name: "w", Cookie: "k\x00"}} }, "HTTP listener 0 cookie holds byte 0x00"},
 	} {
 		c := tcpConfig()
 		tc.set(c)
@@ -86,6 +87,9 @@ func TestRenderRefusesUnsafeFields(t *testing.T) {
 		}
 		if b.Len() != 0 {
 			t.Errorf("%s: wrote %d bytes before failing", tc.name, b.Len())
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want it to say %q", tc.name, err, tc.want)
 		}
 		if strings.Contains(err.Error(), "secret") {
 			t.Errorf("%s: error echoes the value: %v", tc.name, err)

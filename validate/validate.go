@@ -34,22 +34,35 @@ func Listeners(l *model.Listeners) []finding.Finding {
 // each with the file, line and column of the value it is about. A document
 // that could not be parsed gets only its syntax finding.
 func Document(d *model.Document) []finding.Finding {
-	out := append([]finding.Finding(nil), d.Findings...)
+	return document(d, nil)
+}
+
+// DocumentBounded checks a decoded document as Document does, in memory
+// bounded by max findings whatever the document holds: it returns what
+// Document's findings become through finding.Sort and finding.Limit(max),
+// the first max findings in order and one RuleTooMany finding counting the
+// rest, without building a slice of all of them. Findings removed later
+// (inline suppression comments) would leave fewer than max shown, so a
+// caller that filters uses Document.
+func DocumentBounded(d *model.Document, max int) []finding.Finding {
+	return document(d, &finding.Bounded{Max: max})
+}
+
+func document(d *model.Document, b *finding.Bounded) []finding.Finding {
+	c := &checker{doc: d, suppress: map[string]bool{}, bounded: b}
 	for _, f := range d.Findings {
+		c.collect(f)
 		if f.Rule == model.RuleSyntax {
-			return out
+			return c.findings()
 		}
 	}
-	c := &checker{doc: d, suppress: map[string]bool{}}
 	for _, f := range d.Findings {
 		if f.Severity == finding.Error {
 			c.suppress[f.Pointer] = true // already reported: its zero value says nothing
 		}
 	}
 	c.run(&d.Listeners)
-	out = append(out, c.out...)
-	finding.Sort(out)
-	return out
+	return c.findings()
 }
 
 // checker collects findings for one model.
@@ -57,6 +70,7 @@ type checker struct {
 	doc      *model.Document // nil for models built in Go
 	suppress map[string]bool // pointers whose findings are already reported
 	out      []finding.Finding
+	bounded  *finding.Bounded // when not nil, collects instead of out
 }
 
 // add reports rule at the listeners-relative pointer ptr.
@@ -67,7 +81,25 @@ func (c *checker) add(ptr, rule, msg string) {
 		pos := c.doc.Position(f.Pointer)
 		f.File, f.Line, f.Col = c.doc.File, pos.Line, pos.Col
 	}
+	c.collect(f)
+}
+
+// collect keeps f, in out or the bounded collector.
+func (c *checker) collect(f finding.Finding) {
+	if c.bounded != nil {
+		c.bounded.Add(f)
+		return
+	}
 	c.out = append(c.out, f)
+}
+
+// findings returns what was collected, sorted.
+func (c *checker) findings() []finding.Finding {
+	if c.bounded != nil {
+		return c.bounded.Findings()
+	}
+	finding.Sort(c.out)
+	return c.out
 }
 
 // where names a listener for messages: its pointer, and its line when the

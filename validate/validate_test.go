@@ -2,7 +2,9 @@ package validate_test
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -174,5 +176,45 @@ func ptr[T any](v T) *T { return &v }
 func TestCatalogueSeverityPolicy(t *testing.T) {
 	for _, err := range finding.Catalogue(validate.Rules()).Check() {
 		t.Error(err)
+	}
+}
+
+// TestDocumentBounded: the bounded check gives what limiting every finding
+// gives, on a document whose findings come from decoding, field rules,
+// required fields and cross-listener rules in an order other than the
+// document's (a duplicate port is found after the field rules ran).
+func TestDocumentBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"TcpListeners": [`)
+	for i := range 300 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&b, `{"ListenerName": "t%d", "ListenerPort": 80, "AclWhiteList": ["x", "10.0.0.1/8"]}`, i)
+		case 1:
+			fmt.Fprintf(&b, `{"ListenerName": "T%d", "ListenerPort": "81", "Scheduler": "nope"}`, i)
+		case 2:
+			fmt.Fprintf(&b, `{"ListenerPort": 80, "MaxConn": -1}`)
+		default:
+			fmt.Fprintf(&b, `{"ListenerName": "t0", "ListenerPort": %d, "BackendServer": [{"IP": "a b", "Port": 0}]}`, 1000+i)
+		}
+	}
+	b.WriteString("]}")
+	doc, err := model.Decode("x.json", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := validate.Document(doc)
+	if len(all) < 1000 || !finding.HasErrors(all) {
+		t.Fatalf("%d findings: want a document with over 1,000", len(all))
+	}
+	for _, max := range []int{1, 10, 500, len(all) - 1, len(all), len(all) + 1} {
+		want := finding.Limit(append([]finding.Finding(nil), all...), max)
+		got := validate.DocumentBounded(doc, max)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("max %d: %d findings, want %d; last %v, want %v", max, len(got), len(want), got[len(got)-1], want[len(want)-1])
+		}
 	}
 }

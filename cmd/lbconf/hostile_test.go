@@ -222,7 +222,7 @@ func hostileCases() []hostileCase {
 	return []hostileCase{
 		// Bounded cost.
 		{name: "yaml billion laughs", args: []string{"lint", "testdata/hostile/billion-laughs.yaml"}, code: 2,
-			stderr: []string{"lbconf: testdata/hostile/billion-laughs.yaml:7:11: more than 200000 values (aliases counted as often as they are used): lbconf reads at most 200000 values per document"}},
+			stderr: []string{"lbconf: testdata/hostile/billion-laughs.yaml:7:26: more than 500000 values (aliases counted as often as they are used): lbconf reads at most 500000 values per document"}},
 		{name: "two billion laughs in one call",
 			setup: func(t *testing.T, dir string) {
 				data, _ := os.ReadFile("../../testdata/hostile/billion-laughs.yaml")
@@ -230,8 +230,8 @@ func hostileCases() []hostileCase {
 			},
 			args: []string{"lint", "testdata/hostile/billion-laughs.yaml", "DIR/b.yaml"}, code: 2,
 			stderr: []string{
-				"lbconf: testdata/hostile/billion-laughs.yaml:7:11: more than 200000 values (aliases counted as often as they are used): lbconf reads at most 200000 values per document",
-				"lbconf: DIR/b.yaml:7:11: more than 200000 values (aliases counted as often as they are used): lbconf reads at most 200000 values per document",
+				"lbconf: testdata/hostile/billion-laughs.yaml:7:26: more than 500000 values (aliases counted as often as they are used): lbconf reads at most 500000 values per document",
+				"lbconf: DIR/b.yaml:7:26: more than 500000 values (aliases counted as often as they are used): lbconf reads at most 500000 values per document",
 			}},
 		{name: "yaml merge keys and aliases",
 			setup: func(t *testing.T, dir string) {
@@ -245,7 +245,7 @@ func hostileCases() []hostileCase {
 				writeFile(t, filepath.Join(dir, "merge.yaml"), []byte(b.String()))
 			},
 			args: []string{"lint", "DIR/merge.yaml"}, code: 2,
-			stderr: []string{"lbconf: DIR/merge.yaml:105:18: more than 200000 values (aliases counted as often as they are used): lbconf reads at most 200000 values per document"}},
+			stderr: []string{"lbconf: DIR/merge.yaml:143:18: more than 500000 values (aliases counted as often as they are used): lbconf reads at most 500000 values per document"}},
 		{name: "/dev/zero", args: []string{"lint", "/dev/zero"}, code: 2,
 			stderr: []string{"lbconf: /dev/zero: " + tooLarge}},
 		{name: "/dev/zero to decompile", args: []string{"decompile", "/dev/zero"}, code: 2,
@@ -349,7 +349,15 @@ func hostileCases() []hostileCase {
 				writeFile(t, filepath.Join(dir, "acl.json"), []byte(`{"HttpListeners": [{"ListenerName": "a", "AclWhiteList": [`+entries+`]}]}`))
 			},
 			args: []string{"lint", "DIR/acl.json"}, code: 2,
-			stderr: []string{"lbconf: DIR/acl.json:1:800039: more than 200000 values (aliases counted as often as they are used): lbconf reads at most 200000 values per document"}},
+			stderr: []string{"lbconf: DIR/acl.json:1:2000039: more than 500000 values (aliases counted as often as they are used): lbconf reads at most 500000 values per document"}},
+		{name: "AclWhiteList of 499,990 bad entries of 17 bytes (10 MB, the most values a document holds; findings beyond 1,000 counted, not kept)",
+			setup: func(t *testing.T, dir string) {
+				entries := strings.TrimSuffix(strings.Repeat(`"xxxxxxxxxxxxxxxxx",`, 499_990), ",")
+				writeFile(t, filepath.Join(dir, "acl.json"), []byte(`{"HttpListeners": [{"ListenerName": "a", "AclWhiteList": [`+entries+`]}]}`))
+			},
+			args: []string{"lint", "DIR/acl.json"}, code: 1,
+			stdout: []string{"DIR/acl.json:1:19819: error too-many-findings: 499002 more findings in this file are not shown (at most 1000 per file); fix the ones above and run again"},
+			rss:    450 << 20},
 		{name: "AclWhiteList of 150,000 bad entries: N more",
 			setup: func(t *testing.T, dir string) {
 				entries := strings.TrimSuffix(strings.Repeat(`"x",`, 150_000), ",")

@@ -133,11 +133,12 @@ func lintData(path string, data []byte, target string, check cfgCheck) ([]findin
 		if err != nil {
 			return nil, err
 		}
-		fs := validate.Document(doc)
-		if doc.Format == "yaml" {
-			fs = suppressed(path, data, false, fs)
+		if doc.Format == "yaml" && suppress.HasComments(data) {
+			return suppressed(path, data, false, validate.Document(doc)), nil
 		}
-		return fs, nil
+		// Nothing filters these findings: keep the ones reported, in
+		// bounded memory however many the document has.
+		return validate.DocumentBounded(doc, finding.MaxPerFile), nil
 	}
 	fs, err := lint.Lint(path, data, target)
 	if err == nil && check != nil {
