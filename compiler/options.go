@@ -76,6 +76,11 @@ type settings struct {
 	baseName  string
 }
 
+// LatestTarget is the newest HAProxy version compile writes for: the
+// documented layout passes that version's real `haproxy -c` in the tests,
+// while the manual of 3.1 and later drops two of its options.
+func LatestTarget() version.Version { return version.Version{Major: 3, Minor: 0} }
+
 func (o *Options) settings() (settings, error) {
 	var s settings
 	t := o.Target
@@ -85,6 +90,12 @@ func (o *Options) settings() (settings, error) {
 	var err error
 	if s.target, err = version.ParseTarget(t); err != nil {
 		return s, &OptionError{Option: "target", Err: err}
+	}
+	if latest := LatestTarget(); latest.Less(s.target) {
+		return s, &OptionError{Option: "target", Err: fmt.Errorf(
+			"the documented layout is checked up to HAProxy %s: from 3.1 on, HAProxy's manual no longer lists its "+
+				"`option accept-invalid-http-request` and `option accept-invalid-http-response`; use --target %s or earlier",
+			latest, latest)}
 	}
 	ba := o.BindAddress
 	if ba == "" {
