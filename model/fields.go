@@ -408,6 +408,10 @@ func joinLast(words []string, last string) string {
 	return strings.Join(words[:len(words)-1], ", ") + last + words[len(words)-1]
 }
 
+// ReservedPorts returns the ports the platform keeps for itself (no
+// ListenerPort, nor a bind of a custom config, may use them).
+func ReservedPorts() []int { return MustField(KindHTTP, PtrListenerPort).Reserved }
+
 // ReservedPortsText lists the reserved ports for messages: "22, 1080, 9100
 // and 9101".
 func ReservedPortsText() string { return MustField(KindHTTP, PtrListenerPort).ReservedText() }
