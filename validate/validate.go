@@ -112,15 +112,6 @@ func (c *checker) where(ptr string) string {
 	return fmt.Sprintf("%s (line %d)", p, c.doc.Position(p).Line)
 }
 
-// present reports whether the field at ptr is set. Without a document, a
-// field is set when it is not its zero value.
-func (c *checker) present(ptr string, zero bool) bool {
-	if c.doc != nil {
-		return c.doc.Has(c.doc.Base + ptr)
-	}
-	return !zero
-}
-
 func (c *checker) run(l *model.Listeners) {
 	c.required(l)
 	for _, p := range checkFields(l) {

@@ -43,15 +43,6 @@ func newCLIEnv(t *testing.T, fo fakecds.Options) *cliEnv {
 	return &cliEnv{srv: w.Server, backups: t.TempDir(), config: w.Config, listeners: w.Listeners}
 }
 
-func deployReadText(t *testing.T, name string) string {
-	t.Helper()
-	data, err := os.ReadFile(deployFixtures + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
-}
-
 // writeTemp writes a file in a fresh temporary directory.
 func writeTemp(t *testing.T, name, text string) string {
 	t.Helper()

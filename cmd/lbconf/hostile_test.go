@@ -290,7 +290,7 @@ func hostileCases() []hostileCase {
 				writeFile(t, filepath.Join(dir, "big.cfg"), cfg)
 			},
 			// config-parser keeps tens of kilobytes per section: fed all
-			// at once it took 840 MB here; cfgparse feeds it in batches.
+			// at once it took 840 MB here; haproxycfg/parse feeds it in batches.
 			args: []string{"decompile", "-o", "/dev/null", "DIR/big.cfg"}, code: 0, rss: 500 << 20},
 		{name: "20,000 sections of 14 lines (6 MB)",
 			setup: func(t *testing.T, dir string) {

@@ -65,7 +65,7 @@ func loadRuleExample(root string, r finding.Rule) (ex ruleExample, ok bool, err 
 		if err != nil {
 			continue
 		}
-		// A test config names its target on its first line, as the cfglint
+		// A test config names its target on its first line, as the haproxycfg/lint
 		// tests read it: "# target: 2.6".
 		target := ""
 		if m := targetLineRE.FindSubmatch(bad); m != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/haproxycfg/parse"
 	"github.com/lbconf/lbconf/haproxycfg/version"
+	"github.com/lbconf/lbconf/model"
 )
 
 // Rule names. They are stable: scripts and SARIF consumers key on them.
@@ -62,7 +63,7 @@ var catalogue = finding.Catalogue{
 	{Name: RuleMissingBackend, Severity: finding.Error, Summary: "default_backend and use_backend must name a backend or listen section of the file"},
 	{Name: RuleDuplicateProxy, Severity: finding.Error, Summary: "two frontends, two backends, or a listen and another proxy cannot share a name"},
 	{Name: RuleDuplicateBind, Severity: finding.Error, Summary: "two proxies cannot bind one identical address:port (they would share its connections at random; a wildcard and a specific address on one port are fine: the specific one wins)"},
-	{Name: RuleReservedPort, Severity: finding.Error, Summary: "ports 22, 1080, 9100 and 9101 are reserved by the platform and cannot be bound"},
+	{Name: RuleReservedPort, Severity: finding.Error, Summary: "ports " + model.ReservedPortsText() + " are reserved by the platform and cannot be bound"},
 	{Name: RuleTarget, Severity: finding.Error, Summary: "directives the target HAProxy version refuses, measured on real binaries (nbproc, option forceclose and option http-tunnel on 2.5+; req*/rsp*, block, clitimeout/contimeout/srvtimeout on 2.1+)"},
 	{Name: RuleDeprecated, Severity: finding.Warning, Summary: "directives the target HAProxy version deprecates (the manual's matrix, nbproc on 2.3 and 2.4), and what 2.2 only warns about (a NUL, a missing final newline)"},
 	{Name: RuleTimeouts, Severity: finding.Warning, Summary: "a proxy needs a client timeout (frontend side), and connect and server timeouts when it has servers, in the section or its defaults: HAProxy warns otherwise"},

@@ -197,12 +197,7 @@ type bindAddr struct {
 
 // binds checks reserved ports, the status port and collisions.
 func (l *linter) binds() {
-	var reserved []int
-	for p := 1; p <= 65535; p++ {
-		if model.IsReservedPort(p) {
-			reserved = append(reserved, p)
-		}
-	}
+	reserved := model.ReservedPorts()
 	var all []bindAddr
 	for _, s := range l.f.Sections {
 		if s.Kind != "frontend" && s.Kind != "listen" || l.dupSections[s] {
