@@ -53,7 +53,7 @@ func usageErr(format string, args ...any) error {
 const appDescription = `Exit status, for every command: 0 clean (warnings allowed unless --strict), 1 findings,
 differences or a refusal by a check, 2 usage, I/O or API errors, 3 a change was not confirmed
 (push, strategies apply/add or apply without --yes and no terminal to ask on, or the operator said
-no), 130 interrupted (Ctrl-C).
+no), 130 interrupted (Ctrl-C). plan uses 2 also for a file with errors, which it cannot plan.
 
 Examples:
   lbconf lint examples/listeners.json examples/listeners.yaml
