@@ -199,6 +199,8 @@ func repeatLines(n int, format func(i int) string) []byte {
 	return b.Bytes()
 }
 
+const parserCrash = "config-parser cannot read this directive (it crashed on it); check its arguments against HAProxy's manual"
+
 const tooLarge = "larger than the 16 MiB lbconf reads: beyond lbconf's limits"
 
 func hostileCases() []hostileCase {
@@ -220,6 +222,21 @@ func hostileCases() []hostileCase {
 	}
 	const cfgHelp = "a haproxy.cfg is UTF-8 text whose first line (comments aside) opens a section: global, defaults, frontend, backend, listen, ..."
 	return []hostileCase{
+		// config-parser crashes on some malformed directives: the crash
+		// is an error naming the line, and -o is left alone.
+		{name: "config-parser crash in decompile",
+			setup: func(t *testing.T, dir string) {
+				writeFile(t, filepath.Join(dir, "out.json"), []byte("precious\n"))
+			},
+			args: []string{"decompile", "-o", "DIR/out.json", "testdata/hostile/parser-crash.cfg"}, code: 2,
+			stderr: []string{`lbconf: testdata/hostile/parser-crash.cfg: decompile: line 4: "http-request set-var(x) str(y)": ` + parserCrash},
+			check: func(t *testing.T, dir string, r hostileRun) {
+				if got, _ := os.ReadFile(filepath.Join(dir, "out.json")); string(got) != "precious\n" || r.stdout != "" {
+					t.Errorf("-o replaced: %q, stdout %q", got, r.stdout)
+				}
+			}},
+		{name: "config-parser crash in lint", args: []string{"lint", "testdata/hostile/parser-crash.cfg"}, code: 2,
+			stderr: []string{`lbconf: cfglint: testdata/hostile/parser-crash.cfg: line 4: "http-request set-var(x) str(y)": ` + parserCrash}},
 		// Bounded cost.
 		{name: "yaml billion laughs", args: []string{"lint", "testdata/hostile/billion-laughs.yaml"}, code: 2,
 			stderr: []string{"lbconf: testdata/hostile/billion-laughs.yaml:7:26: more than 500000 values (aliases counted as often as they are used): lbconf reads at most 500000 values per document"}},

@@ -291,9 +291,10 @@ func Parse(text []byte) (*File, error) {
 	f := &File{}
 	// groups are config-parser sections: (type, name) -> directives fed.
 	type group struct {
-		typ  parser.Section
-		name string
-		dirs []*Directive
+		typ    parser.Section
+		name   string
+		header string // the section line fed to config-parser
+		dirs   []*Directive
 	}
 	// A batch is the text of one config-parser run and the groups it
 	// holds. config-parser keeps tens of kilobytes per section until its
@@ -354,7 +355,7 @@ func Parse(text []byte) (*File, error) {
 		if s.Kind == "global" {
 			b = globals
 			if global == nil {
-				global = &group{typ: typ, name: parser.GlobalSectionName}
+				global = &group{typ: typ, name: parser.GlobalSectionName, header: "global"}
 				b.groups = append(b.groups, global)
 			}
 			g = global
@@ -366,8 +367,9 @@ func Parse(text []byte) (*File, error) {
 				batches = append(batches, b)
 			}
 			g = &group{typ: typ, name: fmt.Sprintf("lbconf_s%d", i)}
+			g.header = s.Kind + " " + g.name
 			b.groups = append(b.groups, g)
-			b.fed.WriteString(s.Kind + " " + g.name)
+			b.fed.WriteString(g.header)
 			if s.From != "" {
 				b.fed.WriteString(" from " + s.From)
 			}
@@ -385,7 +387,18 @@ func Parse(text []byte) (*File, error) {
 		if len(b.groups) == 0 {
 			continue
 		}
-		p, err := parser.New(options.String(b.fed.String()), options.UseListenSectionParsers, options.NoNamedDefaultsFrom)
+		p, err := newParser(b.fed.String())
+		if errors.Is(err, errParserPanicked) {
+			// Name the line: feed each directive alone until one
+			// makes config-parser panic again.
+			for _, g := range b.groups {
+				for _, d := range g.dirs {
+					if _, err := newParser(g.header + "\n" + d.Text + "\n"); errors.Is(err, errParserPanicked) {
+						return nil, fmt.Errorf("line %d: %q: %w", d.Line, strings.TrimSpace(d.Text), err)
+					}
+				}
+			}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("config-parser: %w", err)
 		}
@@ -397,6 +410,23 @@ func Parse(text []byte) (*File, error) {
 		}
 	}
 	return f, nil
+}
+
+// errParserPanicked reports that config-parser crashed on the text, as it
+// does on some malformed directives (`http-request set-var(x) y` indexes
+// past the end of the variable name). Parse turns the crash into an error
+// naming the line instead of letting it end the process.
+var errParserPanicked = errors.New("config-parser cannot read this directive (it crashed on it); check its arguments against HAProxy's manual")
+
+// newParser runs config-parser on text, turning a panic into
+// errParserPanicked.
+func newParser(text string) (p parser.Parser, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = nil, errParserPanicked
+		}
+	}()
+	return parser.New(options.String(text), options.UseListenSectionParsers, options.NoNamedDefaultsFrom)
 }
 
 // sectionsPerParse is how many sections one config-parser run reads.

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -133,6 +134,16 @@ func TestOptionWidth(t *testing.T) {
 func TestTooLong(t *testing.T) {
 	if _, err := Parse([]byte("global\n  log " + strings.Repeat("a", maxLine) + "\n")); err == nil {
 		t.Fatal("want an error")
+	}
+}
+
+// TestParserCrash: config-parser panics on some malformed directives
+// (found by FuzzDecompileText); Parse returns an error naming the line.
+func TestParserCrash(t *testing.T) {
+	text := "global\n  maxconn 10\nfrontend f\n  bind :80\n  http-request set-var(x) y\n"
+	_, err := Parse([]byte(text))
+	if !errors.Is(err, errParserPanicked) || !strings.HasPrefix(err.Error(), `line 5: "http-request set-var(x) y": `) {
+		t.Fatalf("Parse = %v, want the crash at line 5", err)
 	}
 }
 
