@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/lbconf/lbconf/finding"
@@ -81,8 +82,27 @@ type Document struct {
 	// Base is the JSON pointer under which the listeners sit: "" or "/Data".
 	Base string
 
-	root *node
+	// root is the position tree; documents read on the fast path build it
+	// on first use (lazyRoot), as only findings need positions.
+	root     *node
+	lazyRoot func() *node
+	// fast is set for documents read on the fast path.
+	fast bool
 }
+
+// tree returns the position tree of the document.
+func (d *Document) tree() *node {
+	if d.lazyRoot != nil {
+		return d.lazyRoot()
+	}
+	return d.root
+}
+
+// RequiredSet reports whether Decode found every field the field table
+// marks Required set in the document, so that a check of required fields
+// has nothing to report. It is false when Decode did not establish it (the
+// document may still be complete).
+func (d *Document) RequiredSet() bool { return d.fast }
 
 // ErrNotText is returned (wrapped) for input that is not a text document.
 var ErrNotText = errors.New("not a text file")
@@ -151,7 +171,10 @@ func ReadInput(path string, stdin io.Reader) ([]byte, error) {
 // Decode decodes a listener document. name is used in findings and to pick
 // the format: .yaml and .yml are YAML, .json is JSON, anything else is JSON
 // when it starts with '{' or '[' and YAML otherwise.
-func Decode(name string, data []byte) (*Document, error) {
+func Decode(name string, data []byte) (*Document, error) { return decode(name, data, true) }
+
+// decode is Decode; fast allows the fast path (tests compare the two).
+func decode(name string, data []byte, fast bool) (*Document, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: %w: want a JSON or YAML listener document", name, ErrEmpty)
 	}
@@ -160,6 +183,24 @@ func Decode(name string, data []byte) (*Document, error) {
 	}
 	d := &Document{File: name, Format: detectFormat(name, data)}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
+	if fast && d.Format == "json" {
+		text := string(data) // one copy, shared by the model's strings and the tree
+		if l, shape, uuid, ok := decodeFast(text); ok {
+			d.Listeners, d.Shape, d.InstanceUuid, d.fast = l, shape, uuid, true
+			d.lazyRoot = sync.OnceValue(func() *node {
+				n, _ := parseJSONText(text) // the fast path accepted it: it parses
+				return n
+			})
+			return d, nil
+		}
+	}
+	return decodeExact(d, data)
+}
+
+// decodeExact decodes data into d through the position tree: the path for
+// every document the fast path declines.
+func decodeExact(d *Document, data []byte) (*Document, error) {
+	name := d.File
 	var err error
 	if d.Format == "yaml" {
 		d.root, err = parseYAML(data)
@@ -260,7 +301,7 @@ func (d *Document) Position(pointer string) Pos {
 // walk follows pointer as far as the document goes and returns the last node
 // reached and the part of the pointer left over.
 func (d *Document) walk(pointer string) (*node, string) {
-	n := d.root
+	n := d.tree()
 	if n == nil {
 		return nil, pointer
 	}

@@ -12,8 +12,11 @@ import (
 // RFC 8259 parser rather than encoding/json's tokenizer, which allocates for
 // every token: strings without escapes are slices of one copy of the input.
 // Error messages follow encoding/json's wording.
-func parseJSON(data []byte) (*node, error) {
-	p := &jsonScanner{s: string(data), cur: newCursor(data)}
+func parseJSON(data []byte) (*node, error) { return parseJSONText(string(data)) }
+
+// parseJSONText is parseJSON of text already copied into a string.
+func parseJSONText(s string) (*node, error) {
+	p := &jsonScanner{s: s, cur: newCursor(s)}
 	p.space()
 	root, err := p.value(0)
 	if err != nil {
@@ -68,7 +71,7 @@ func (p *jsonScanner) children(n *node, base, kbase int) {
 
 func (p *jsonScanner) errorf(off int, format string, args ...any) error {
 	// Errors are rare; a fresh cursor keeps the main one forward-only.
-	return &syntaxError{pos: newCursor([]byte(p.s)).at(off), msg: fmt.Sprintf(format, args...)}
+	return &syntaxError{pos: newCursor(p.s).at(off), msg: fmt.Sprintf(format, args...)}
 }
 
 func (p *jsonScanner) eof() error { return p.errorf(len(p.s), "unexpected end of JSON input") }

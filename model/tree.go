@@ -74,12 +74,12 @@ func (e *syntaxError) Error() string { return e.msg }
 // posCursor turns increasing byte offsets into line/column positions in
 // linear time overall.
 type posCursor struct {
-	data []byte
+	data string
 	off  int
 	pos  Pos
 }
 
-func newCursor(data []byte) *posCursor { return &posCursor{data: data, pos: Pos{1, 1}} }
+func newCursor(data string) *posCursor { return &posCursor{data: data, pos: Pos{1, 1}} }
 
 // at returns the position of byte offset off. Offsets must not decrease
 // between calls (the cursor only moves forward).
@@ -88,7 +88,7 @@ func (c *posCursor) at(off int) Pos {
 		off = len(c.data)
 	}
 	for c.off < off {
-		r, size := utf8.DecodeRune(c.data[c.off:])
+		r, size := utf8.DecodeRuneInString(c.data[c.off:])
 		if r == '\n' {
 			c.pos.Line++
 			c.pos.Col = 1

@@ -1,29 +1,35 @@
 package validate
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
-
-	"github.com/go-playground/validator/v10"
 
 	"github.com/lbconf/lbconf/model"
 )
 
-// Per-field rules run through go-playground/validator. Each tag is named
-// after the rule it reports (fieldTags maps the few that are not), and the
-// rules are attached to the model's types here, so the model itself carries
-// no validation tags.
+// Per-field rules. Each check is named after the rule it reports (a few,
+// such as timeout-unit, report another rule: fieldRule.rule), and the
+// walker below (fieldWalker) lists, for every field of the model, the
+// checks it gets in order: a field reports its first failing check only.
+// This is plain code rather than go-playground/validator's reflection,
+// which cost a third of lint's time on large documents (issue 10).
 
-// fieldRule is a custom validator tag: its predicate and the message it
-// reports. label is the field's name, value its value, param the tag's
-// parameter.
+// fieldRule is one check: its predicate and the message it reports. label
+// is the field's name, value its value, param the check's parameter.
 type fieldRule struct {
-	rule    string // the rule reported; the tag name when empty
-	ok      func(fl validator.FieldLevel) bool
+	rule    string // the rule reported; the check's name when empty
+	ok      func(v fieldValue) bool
 	message func(label string, value any, param string) string
+}
+
+// fieldValue is a value being checked: a string field (str) or an integer
+// one (num), its field name, and the check's parameter.
+type fieldValue struct {
+	str   string
+	num   int64
+	label string
+	param string
 }
 
 // Facts of enumerated and ranged fields, from model's field table: the
@@ -59,59 +65,59 @@ func inRange(f model.Field, n int64) bool { return n >= f.Min && n <= f.Max }
 
 var fieldRules = map[string]fieldRule{
 	"listener-name": {
-		ok: func(fl validator.FieldLevel) bool { return isListenerName(fl.Field().String()) },
+		ok: func(v fieldValue) bool { return isListenerName(v.str) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("ListenerName %q is not allowed: use 1-50 characters of letters, digits, _ . : and - (it becomes the proxy name in haproxy.cfg)", v)
 		},
 	},
 	"listener-name-doc": {
-		ok: func(fl validator.FieldLevel) bool { return isDocumentedListenerName(fl.Field().String()) },
+		ok: func(v fieldValue) bool { return isDocumentedListenerName(v.str) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("ListenerName %q breaks the documented pattern ^[a-z]([a-z0-9_]*[a-z0-9])?$ (lower-case letters, digits and _, starting with a letter, ending with a letter or digit); the platform accepts it and creates such names itself, so this is only a warning", v)
 		},
 	},
 	"listener-port": {
-		ok: func(fl validator.FieldLevel) bool { return inRange(listenerPortField, fl.Field().Int()) },
+		ok: func(v fieldValue) bool { return inRange(listenerPortField, v.num) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("ListenerPort %v is out of range: use %s", v, listenerPortField.RangeText())
 		},
 	},
 	"reserved-port": {
-		ok: func(fl validator.FieldLevel) bool { return !model.IsReservedPort(int(fl.Field().Int())) },
+		ok: func(v fieldValue) bool { return !model.IsReservedPort(int(v.num)) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("ListenerPort %v is reserved; ports %s cannot be used", v, model.ReservedPortsText())
 		},
 	},
 	"stats-port": {
-		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() != model.StatusPort },
+		ok: func(v fieldValue) bool { return v.num != model.StatusPort },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("ListenerPort %v is the instance's status page (listen status binds 127.0.0.1:1081); choose another port unless you mean to shadow it", v)
 		},
 	},
 	"listener-mode": {
-		ok: func(fl validator.FieldLevel) bool { return listenerModes[fl.Param()].Allows(fl.Field().String()) },
+		ok: func(v fieldValue) bool { return listenerModes[v.param].Allows(v.str) },
 		message: func(_ string, v any, p string) string {
 			f := listenerModes[p]
 			return fmt.Sprintf("ListenerMode %q is not allowed in %s: use %s", v, f.In, f.Choices(false))
 		},
 	},
 	"scheduler": {
-		ok: func(fl validator.FieldLevel) bool { return schedulerField.Allows(fl.Field().String()) },
+		ok: func(v fieldValue) bool { return schedulerField.Allows(v.str) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("Scheduler %q is not allowed: use %s", v, schedulerField.Choices(false))
 		},
 	},
 	"on-off": {
-		ok: func(fl validator.FieldLevel) bool {
-			return onOffField(fl.StructFieldName()).Allows(fl.Field().String())
+		ok: func(v fieldValue) bool {
+			return onOffField(v.label).Allows(v.str)
 		},
 		message: func(label string, v any, _ string) string {
 			return fmt.Sprintf("%s %q is not allowed: use %s", label, v, onOffField(label).Choices(false))
 		},
 	},
 	"timeout": {
-		ok: func(fl validator.FieldLevel) bool {
-			_, ok := timeoutMS(fl.Field().String(), "ms")
+		ok: func(v fieldValue) bool {
+			_, ok := timeoutMS(v.str, "ms")
 			return ok
 		},
 		message: func(label string, v any, _ string) string {
@@ -120,45 +126,45 @@ var fieldRules = map[string]fieldRule{
 	},
 	"timeout-unit": {
 		rule: "timeout",
-		ok:   func(fl validator.FieldLevel) bool { return unitField.Allows(fl.Field().String()) },
+		ok:   func(v fieldValue) bool { return unitField.Allows(v.str) },
 		message: func(label string, v any, _ string) string {
 			return fmt.Sprintf("%s %q is not allowed: use %s", label, v, unitField.Choices(false))
 		},
 	},
 	"maxconn": {
-		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() >= 1 },
+		ok: func(v fieldValue) bool { return v.num >= 1 },
 		message: func(label string, v any, _ string) string {
 			return fmt.Sprintf("%s %v is not allowed: use an integer of at least 1", label, v)
 		},
 	},
 	"server-maxconn": {
 		rule: "maxconn",
-		ok:   func(fl validator.FieldLevel) bool { return fl.Field().Int() >= 0 },
+		ok:   func(v fieldValue) bool { return v.num >= 0 },
 		message: func(label string, v any, _ string) string {
 			return fmt.Sprintf("BackendServer %s %v is not allowed: use an integer of at least 0 (0 means no limit)", label, v)
 		},
 	},
 	"server-maxconn-zero": {
-		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() != 0 },
+		ok: func(v fieldValue) bool { return v.num != 0 },
 		message: func(label string, v any, _ string) string {
 			return "BackendServer MaxConn 0 means no limit for this server (HAProxy's reading of 0; compile writes no maxconn for it); the documentation asks for a limit, so set one unless unlimited is meant"
 		},
 	},
 	"maxconn-over-global": {
-		ok: func(fl validator.FieldLevel) bool { return fl.Field().Int() <= globalMaxConn },
+		ok: func(v fieldValue) bool { return v.num <= globalMaxConn },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("MaxConn %v is above the instance's global maxconn %d, so it can never be reached", v, globalMaxConn)
 		},
 	},
 	"acl-entry": {
-		ok: func(fl validator.FieldLevel) bool { _, ok := parseACL(fl.Field().String()); return ok },
+		ok: func(v fieldValue) bool { _, ok := parseACL(v.str); return ok },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("AclWhiteList entry %q is not allowed: use an IPv4 or IPv6 address or a CIDR block such as \"10.0.0.0/8\"", v)
 		},
 	},
 	"acl-host-bits": {
-		ok: func(fl validator.FieldLevel) bool {
-			p, ok := parseACL(fl.Field().String())
+		ok: func(v fieldValue) bool {
+			p, ok := parseACL(v.str)
 			return !ok || p.Masked() == p
 		},
 		message: func(_ string, v any, _ string) string {
@@ -167,8 +173,8 @@ var fieldRules = map[string]fieldRule{
 		},
 	},
 	"server-address": {
-		ok: func(fl validator.FieldLevel) bool {
-			s := fl.Field().String()
+		ok: func(v fieldValue) bool {
+			s := v.str
 			_, ip := parseIP(s)
 			return ip || isHostname(s)
 		},
@@ -177,110 +183,62 @@ var fieldRules = map[string]fieldRule{
 		},
 	},
 	"server-hostname": {
-		ok: func(fl validator.FieldLevel) bool { _, ip := parseIP(fl.Field().String()); return ip },
+		ok: func(v fieldValue) bool { _, ip := parseIP(v.str); return ip },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("BackendServer %q is a host name: HAProxy resolves it when it starts, and a name that does not resolve then stops the instance", v)
 		},
 	},
 	"server-port": {
-		ok: func(fl validator.FieldLevel) bool { return inRange(serverPortField, fl.Field().Int()) },
+		ok: func(v fieldValue) bool { return inRange(serverPortField, v.num) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("BackendServer Port %v is out of range: use %s", v, serverPortField.RangeText())
 		},
 	},
 	"server-weight": {
-		ok: func(fl validator.FieldLevel) bool { _, ok := weight(fl.Field().String()); return ok },
+		ok: func(v fieldValue) bool { _, ok := weight(v.str); return ok },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("BackendServer Weight %q is not allowed: use an integer string from \"%d\" to \"%d\"", v, weightField.Min, weightField.Max)
 		},
 	},
 	"cookie-key": {
-		ok: func(fl validator.FieldLevel) bool { return isCookieKey(fl.Field().String()) },
+		ok: func(v fieldValue) bool { return isCookieKey(v.str) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("SessionPersistence Key %q is not allowed: use 2-15 characters of lower-case letters, digits and _, starting with a letter and ending with a letter or digit", v)
 		},
 	},
 	"cookie-mode": {
-		ok: func(fl validator.FieldLevel) bool {
-			return cookieModeField.Allows(strconv.FormatInt(fl.Field().Int(), 10))
+		ok: func(v fieldValue) bool {
+			return cookieModeField.Allows(strconv.FormatInt(v.num, 10))
 		},
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("SessionPersistence Mode %v is not allowed: use %s", v, cookieModeField.Choices(true))
 		},
 	},
 	"cookie-timer": {
-		ok: func(fl validator.FieldLevel) bool { return inRange(timerField, fl.Field().Int()) },
+		ok: func(v fieldValue) bool { return inRange(timerField, v.num) },
 		message: func(label string, v any, _ string) string {
 			return fmt.Sprintf("Timer %s %v is out of range: use %s seconds (0 means not set)", label, v, timerField.RangeText())
 		},
 	},
 	"httpchk-method": {
-		ok: func(fl validator.FieldLevel) bool { return httpchkField.Allows(fl.Field().String()) },
+		ok: func(v fieldValue) bool { return httpchkField.Allows(v.str) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("Httpchk Method %q is not allowed: use %s", v, httpchkField.Choices(false))
 		},
 	},
 	"httpchk-uri": {
-		ok: func(fl validator.FieldLevel) bool { return isHealthURI(fl.Field().String()) },
+		ok: func(v fieldValue) bool { return isHealthURI(v.str) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("Httpchk Uri %q is not allowed: start with / and use visible ASCII characters other than # \" ' and \\ (no spaces)", v)
 		},
 	},
 	"certificate-id": {
-		ok: func(fl validator.FieldLevel) bool { return isCertificateID(fl.Field().String()) },
+		ok: func(v fieldValue) bool { return isCertificateID(v.str) },
 		message: func(_ string, v any, _ string) string {
 			return fmt.Sprintf("CertificateId %q is not allowed: use letters, digits and - only (it names the certificate file)", v)
 		},
 	},
 }
-
-// Rules attached to each model type, by field. Warnings come after errors:
-// validator stops at a field's first failing tag.
-var typeRules = []struct {
-	typ   any
-	rules map[string]string
-}{
-	{model.Listeners{}, map[string]string{"HttpListeners": "dive", "TcpListeners": "dive"}},
-	{model.HttpListener{}, map[string]string{
-		"ListenerName": "listener-name,listener-name-doc", "ListenerPort": "listener-port,reserved-port,stats-port",
-		"ListenerMode": "listener-mode=http", "MaxConn": "maxconn,maxconn-over-global",
-		"ClientTimeout": "timeout", "ConnectTimeout": "timeout", "ServerTimeout": "timeout",
-		"ClientTimeoutUnit": "timeout-unit", "ConnectTimeoutUnit": "timeout-unit", "ServerTimeoutUnit": "timeout-unit",
-		"Scheduler": "scheduler", "StickySession": "on-off",
-		"AclWhiteList": "dive,acl-entry,acl-host-bits", "CertificateIds": "dive", "BackendServer": "dive",
-		"SessionPersistence": "omitnil", "Option": "omitnil",
-	}},
-	{model.TcpListener{}, map[string]string{
-		"ListenerName": "listener-name,listener-name-doc", "ListenerPort": "listener-port,reserved-port,stats-port",
-		"ListenerMode": "listener-mode=tcp", "MaxConn": "maxconn,maxconn-over-global",
-		"ClientTimeout": "timeout", "ConnectTimeout": "timeout", "ServerTimeout": "timeout",
-		"ClientTimeoutUnit": "timeout-unit", "ConnectTimeoutUnit": "timeout-unit", "ServerTimeoutUnit": "timeout-unit",
-		"Scheduler": "scheduler", "AclWhiteList": "dive,acl-entry,acl-host-bits", "BackendServer": "dive",
-		"EnableSourceIp": "omitempty,on-off", "EnableRepeaterMode": "omitempty,on-off",
-	}},
-	{model.Certificate{}, map[string]string{"CertificateId": "certificate-id"}},
-	{model.BackendServer{}, map[string]string{
-		"IP": "server-address,server-hostname", "Port": "server-port", "Weight": "server-weight", "MaxConn": "server-maxconn,server-maxconn-zero",
-	}},
-	{model.SessionPersistence{}, map[string]string{"Key": "cookie-key", "Mode": "cookie-mode", "Timer": "omitnil"}},
-	{model.Timer{}, map[string]string{"MaxIdle": "cookie-timer", "MaxLife": "cookie-timer"}},
-	{model.Option{}, map[string]string{"Httpchk": "omitnil"}},
-	{model.Httpchk{}, map[string]string{"Method": "omitempty,httpchk-method", "Uri": "httpchk-uri"}}, // "" is the default GET
-}
-
-// fieldValidator builds the validator once; it is safe for concurrent use.
-var fieldValidator = sync.OnceValue(func() *validator.Validate {
-	v := validator.New()
-	for tag, fr := range fieldRules {
-		if err := v.RegisterValidation(tag, fr.ok); err != nil {
-			panic(fmt.Sprintf("validate: registering %s: %v", tag, err)) // a programming error
-		}
-	}
-	for _, tr := range typeRules {
-		v.RegisterStructValidationMapRules(tr.rules, tr.typ)
-	}
-	return v
-})
 
 // fieldProblem is one failed field rule, before positions are known.
 type fieldProblem struct {
@@ -289,53 +247,144 @@ type fieldProblem struct {
 	message string
 }
 
-// checkFields runs the per-field rules over l.
+// checkFields runs the per-field rules over l, in the model's field order.
 func checkFields(l *model.Listeners) []fieldProblem {
-	err := fieldValidator().Struct(l)
-	var verrs validator.ValidationErrors
-	if err == nil || !errors.As(err, &verrs) {
-		return nil
+	var w fieldWalker
+	for i := range l.HttpListeners {
+		w.http("/HttpListeners/"+strconv.Itoa(i), &l.HttpListeners[i])
 	}
-	out := make([]fieldProblem, 0, len(verrs))
-	for _, fe := range verrs {
-		fr := fieldRules[fe.Tag()]
-		rule := fr.rule
-		if rule == "" {
-			rule = fe.Tag()
-		}
-		label := fe.Field()
-		if i := strings.IndexByte(label, '['); i >= 0 {
-			label = label[:i]
-		}
-		out = append(out, fieldProblem{
-			pointer: namespaceToPointer(fe.Namespace()),
-			rule:    rule,
-			message: fr.message(label, fe.Value(), fe.Param()),
-		})
+	for i := range l.TcpListeners {
+		w.tcp("/TcpListeners/"+strconv.Itoa(i), &l.TcpListeners[i])
 	}
-	return out
+	return w.out
 }
 
-// namespaceToPointer turns validator's "Listeners.HttpListeners[0].Weight"
-// into "/HttpListeners/0/Weight". The model's field names hold no '.', '['
-// or ']'.
-func namespaceToPointer(ns string) string {
-	_, rest, _ := strings.Cut(ns, ".")
-	var b strings.Builder
-	b.Grow(len(rest) + 8)
-	b.WriteByte('/')
-	for i := 0; i < len(rest); i++ {
-		switch c := rest[i]; c {
-		case '.', '[':
-			b.WriteByte('/')
-		case ']':
-			if i+1 < len(rest) && rest[i+1] == '.' {
-				i++
-				b.WriteByte('/')
-			}
-		default:
-			b.WriteByte(c)
+// fieldWalker applies the field rules to every field of a model. Pointers
+// are built only for a failing check.
+type fieldWalker struct{ out []fieldProblem }
+
+// at names a value: the field name below the object at ptr, or, with
+// elem >= 0, element elem of the list name below ptr.
+type at struct {
+	ptr  string
+	name string
+	elem int
+}
+
+func field(ptr, name string) at { return at{ptr, name, -1} }
+
+func (a at) pointer() string {
+	if a.elem < 0 {
+		return a.ptr + "/" + a.name
+	}
+	return a.ptr + "/" + a.name + "/" + strconv.Itoa(a.elem)
+}
+
+// run applies checks (names of fieldRules, "name=param" for a parameter)
+// in order to v, reporting the first that fails.
+func (w *fieldWalker) run(a at, v fieldValue, value any, checks ...string) {
+	v.label = a.name
+	for _, c := range checks {
+		name, param, _ := strings.Cut(c, "=")
+		fr := fieldRules[name]
+		v.param = param
+		if fr.ok(v) {
+			continue
+		}
+		rule := fr.rule
+		if rule == "" {
+			rule = name
+		}
+		w.out = append(w.out, fieldProblem{pointer: a.pointer(), rule: rule, message: fr.message(a.name, value, param)})
+		return
+	}
+}
+
+// str checks a string field; omitEmpty skips an empty one.
+func (w *fieldWalker) str(a at, s string, omitEmpty bool, checks ...string) {
+	if omitEmpty && s == "" {
+		return
+	}
+	w.run(a, fieldValue{str: s}, s, checks...)
+}
+
+// num checks an integer field.
+func (w *fieldWalker) num(a at, n int, checks ...string) {
+	w.run(a, fieldValue{num: int64(n)}, n, checks...)
+}
+
+// The checks of the fields HTTP and TCP listeners share.
+func (w *fieldWalker) common(ptr string, name string, port int, mode string, maxConn int,
+	client, clientUnit, connect, connectUnit, server, serverUnit string) {
+	w.str(field(ptr, "ListenerName"), name, false, "listener-name", "listener-name-doc")
+	w.num(field(ptr, "ListenerPort"), port, "listener-port", "reserved-port", "stats-port")
+	w.str(field(ptr, "ListenerMode"), mode, false, "listener-mode="+modeParam(ptr))
+	w.num(field(ptr, "MaxConn"), maxConn, "maxconn", "maxconn-over-global")
+	w.str(field(ptr, "ClientTimeout"), client, false, "timeout")
+	w.str(field(ptr, "ClientTimeoutUnit"), clientUnit, false, "timeout-unit")
+	w.str(field(ptr, "ConnectTimeout"), connect, false, "timeout")
+	w.str(field(ptr, "ConnectTimeoutUnit"), connectUnit, false, "timeout-unit")
+	w.str(field(ptr, "ServerTimeout"), server, false, "timeout")
+	w.str(field(ptr, "ServerTimeoutUnit"), serverUnit, false, "timeout-unit")
+}
+
+// modeParam is the ListenerMode a listener at ptr must have.
+func modeParam(ptr string) string {
+	if strings.HasPrefix(ptr, "/TcpListeners/") {
+		return model.ModeTCP
+	}
+	return model.ModeHTTP
+}
+
+func (w *fieldWalker) acl(ptr string, entries []string) {
+	for i, e := range entries {
+		w.str(at{ptr, "AclWhiteList", i}, e, false, "acl-entry", "acl-host-bits")
+	}
+}
+
+func (w *fieldWalker) servers(ptr string, servers []model.BackendServer) {
+	for i := range servers {
+		s := &servers[i]
+		sp := ptr + "/BackendServer/" + strconv.Itoa(i)
+		w.str(field(sp, "IP"), s.IP, false, "server-address", "server-hostname")
+		w.num(field(sp, "Port"), s.Port, "server-port")
+		w.str(field(sp, "Weight"), s.Weight, false, "server-weight")
+		w.num(field(sp, "MaxConn"), s.MaxConn, "server-maxconn", "server-maxconn-zero")
+	}
+}
+
+func (w *fieldWalker) http(ptr string, h *model.HttpListener) {
+	w.common(ptr, h.ListenerName, h.ListenerPort, h.ListenerMode, h.MaxConn,
+		h.ClientTimeout, h.ClientTimeoutUnit, h.ConnectTimeout, h.ConnectTimeoutUnit, h.ServerTimeout, h.ServerTimeoutUnit)
+	w.str(field(ptr, "Scheduler"), h.Scheduler, false, "scheduler")
+	w.str(field(ptr, "StickySession"), h.StickySession, false, "on-off")
+	w.acl(ptr, h.AclWhiteList)
+	for i := range h.CertificateIds {
+		w.str(field(ptr+"/CertificateIds/"+strconv.Itoa(i), "CertificateId"), h.CertificateIds[i].CertificateId, false, "certificate-id")
+	}
+	w.servers(ptr, h.BackendServer)
+	if sp := h.SessionPersistence; sp != nil {
+		p := ptr + "/SessionPersistence"
+		w.str(field(p, "Key"), sp.Key, false, "cookie-key")
+		w.num(field(p, "Mode"), sp.Mode, "cookie-mode")
+		if t := sp.Timer; t != nil {
+			w.num(field(p+"/Timer", "MaxIdle"), t.MaxIdle, "cookie-timer")
+			w.num(field(p+"/Timer", "MaxLife"), t.MaxLife, "cookie-timer")
 		}
 	}
-	return b.String()
+	if o := h.Option; o != nil && o.Httpchk != nil {
+		p := ptr + "/Option/Httpchk"
+		w.str(field(p, "Method"), o.Httpchk.Method, true, "httpchk-method") // "" is the default GET
+		w.str(field(p, "Uri"), o.Httpchk.Uri, false, "httpchk-uri")
+	}
+}
+
+func (w *fieldWalker) tcp(ptr string, t *model.TcpListener) {
+	w.common(ptr, t.ListenerName, t.ListenerPort, t.ListenerMode, t.MaxConn,
+		t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit)
+	w.str(field(ptr, "Scheduler"), t.Scheduler, false, "scheduler")
+	w.acl(ptr, t.AclWhiteList)
+	w.servers(ptr, t.BackendServer)
+	w.str(field(ptr, "EnableSourceIp"), t.EnableSourceIp, true, "on-off")
+	w.str(field(ptr, "EnableRepeaterMode"), t.EnableRepeaterMode, true, "on-off")
 }

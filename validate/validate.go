@@ -2,8 +2,8 @@
 // and of the configs lbconf compiles from them.
 //
 // Per-field rules (listener names, ports, cookie keys, addresses, integer
-// strings, ...) run through go-playground/validator with one custom tag per
-// rule; rules that relate several fields or listeners (uniqueness, timeouts
+// strings, ...) are named checks applied field by field (fields.go); rules
+// that relate several fields or listeners (uniqueness, timeouts
 // with their units, cookie timers, PROXY protocol switches) are plain code in
 // this package. Every string that compile places in haproxy.cfg is checked by
 // one of these rules, so no newline, '#', space or control character can
@@ -113,7 +113,9 @@ func (c *checker) where(ptr string) string {
 }
 
 func (c *checker) run(l *model.Listeners) {
-	c.required(l)
+	if c.doc == nil || !c.doc.RequiredSet() {
+		c.required(l)
+	}
 	for _, p := range checkFields(l) {
 		if !c.suppress[p.pointer] {
 			c.add(p.pointer, p.rule, p.message)
@@ -195,13 +197,15 @@ func hostPort(ip string, port int) string {
 
 // crossListener checks uniqueness across all listeners.
 func (c *checker) crossListener(l *model.Listeners) {
+	// Each map holds the pointer of the first listener with the value;
+	// where names it only for a finding.
 	names := map[string]string{}
 	ports := map[int]string{}
 	keys := map[string]string{}
 	backends := map[string]string{} // NAME-abk of each HTTP listener: the backend it compiles to
 	for i, h := range l.HttpListeners {
 		if h.ListenerName != "" {
-			backends[h.ListenerName+model.BackendSuffix] = c.where("/HttpListeners/" + strconv.Itoa(i))
+			backends[h.ListenerName+model.BackendSuffix] = "/HttpListeners/" + strconv.Itoa(i)
 		}
 	}
 	visit := func(ptr, name string, port int) {
@@ -210,22 +214,22 @@ func (c *checker) crossListener(l *model.Listeners) {
 				fmt.Sprintf("ListenerName %q is the instance's own %q proxy (the status page), which the config keeps; choose another name", name, name))
 		} else if owner, ok := backends[name]; ok {
 			c.add(ptr+"/ListenerName", RuleListenerNameReserved,
-				fmt.Sprintf("ListenerName %q is the name of the backend that %s compiles to; haproxy refuses two proxies with one name, so choose another name", name, owner))
+				fmt.Sprintf("ListenerName %q is the name of the backend that %s compiles to; haproxy refuses two proxies with one name, so choose another name", name, c.where(owner)))
 		}
 		if name != "" {
 			if first, ok := names[name]; ok {
 				c.add(ptr+"/ListenerName", RuleListenerNameUnique,
-					fmt.Sprintf("ListenerName %q is already used by %s; names must be unique across HTTP and TCP listeners", name, first))
+					fmt.Sprintf("ListenerName %q is already used by %s; names must be unique across HTTP and TCP listeners", name, c.where(first)))
 			} else {
-				names[name] = c.where(ptr)
+				names[name] = ptr
 			}
 		}
 		if port != 0 {
 			if first, ok := ports[port]; ok {
 				c.add(ptr+"/ListenerPort", RulePortUnique,
-					fmt.Sprintf("ListenerPort %d is already used by %s; each listener needs its own port", port, first))
+					fmt.Sprintf("ListenerPort %d is already used by %s; each listener needs its own port", port, c.where(first)))
 			} else {
-				ports[port] = c.where(ptr)
+				ports[port] = ptr
 			}
 		}
 	}
@@ -235,9 +239,9 @@ func (c *checker) crossListener(l *model.Listeners) {
 		if sp := h.SessionPersistence; sp != nil && sp.Key != "" {
 			if first, ok := keys[sp.Key]; ok {
 				c.add(ptr+"/SessionPersistence/Key", RuleCookieKeyUnique,
-					fmt.Sprintf("SessionPersistence Key %q is already used by %s; cookie keys must be unique", sp.Key, first))
+					fmt.Sprintf("SessionPersistence Key %q is already used by %s; cookie keys must be unique", sp.Key, c.where(first)))
 			} else {
-				keys[sp.Key] = c.where(ptr)
+				keys[sp.Key] = ptr
 			}
 		}
 	}

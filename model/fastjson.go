@@ -1,0 +1,442 @@
+package model
+
+import (
+	"reflect"
+	"strings"
+)
+
+// The fast path of Decode. Most listener documents in a repository are
+// plain: JSON in the shape lbconf and the API write, every value of its
+// documented type, nothing to report while decoding. decodeFast reads such
+// a document straight into the model in one pass, without the position
+// tree, and declines anything else (an unknown or repeated key, a null, a
+// number where a string is documented, an escape in a string, a missing
+// required field, a default to report, ...), which Decode then reads on
+// its exact path. Where it accepts, it gives what the exact path gives
+// (FuzzDecodeJSON and TestFastPathAgrees check it); positions are computed
+// from the text only when a finding needs one (Document.tree).
+
+// fastScanner reads one JSON document on the fast path.
+type fastScanner struct {
+	s string
+	i int
+	// nodes counts values as the exact path does (MaxNodes).
+	nodes int
+}
+
+// decodeFast decodes data on the fast path; ok is false when the document
+// needs the exact path. uuid is the InstanceUuid of a request body.
+func decodeFast(s string) (l Listeners, shape Shape, uuid string, ok bool) {
+	p := &fastScanner{s: s}
+	p.space()
+	var seen uint8
+	ok = p.object(func(key string) bool {
+		var bit uint8
+		switch key {
+		case "HttpListeners":
+			bit = 1
+		case "TcpListeners":
+			bit = 2
+		case "InstanceUuid":
+			bit = 4
+		default:
+			return false // Data, Code, SDK envelope keys, unknown keys
+		}
+		if seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		switch bit {
+		case 1:
+			return list(p, &l.HttpListeners, (*fastScanner).http)
+		case 2:
+			return list(p, &l.TcpListeners, (*fastScanner).tcp)
+		}
+		return p.str(&uuid)
+	})
+	p.space()
+	if !ok || p.i != len(p.s) {
+		return Listeners{}, 0, "", false
+	}
+	if seen&4 != 0 {
+		shape = ShapeRequest
+		if seen&1 == 0 {
+			return Listeners{}, 0, "", false // listeners-absent is reported
+		}
+	}
+	if len(ApplyDefaults(&l)) > 0 {
+		return Listeners{}, 0, "", false // the changes are reported, at positions
+	}
+	return l, shape, uuid, true
+}
+
+func (p *fastScanner) space() {
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\r', '\n':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// count counts one value; false beyond MaxNodes (the exact path reports it).
+func (p *fastScanner) count() bool {
+	p.nodes++
+	return p.nodes <= MaxNodes
+}
+
+// object reads an object, calling member for each key with the scanner at
+// the start of its value; member reads the value.
+func (p *fastScanner) object(member func(key string) bool) bool {
+	if p.i >= len(p.s) || p.s[p.i] != '{' || !p.count() {
+		return false
+	}
+	p.i++
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == '}' {
+		p.i++
+		return true
+	}
+	for {
+		p.space()
+		key, ok := p.rawString()
+		if !ok {
+			return false
+		}
+		p.space()
+		if p.i >= len(p.s) || p.s[p.i] != ':' {
+			return false
+		}
+		p.i++
+		p.space()
+		if !member(key) {
+			return false
+		}
+		if done, ok := p.separator('}'); !ok || done {
+			return ok
+		}
+	}
+}
+
+// separator reads a ',' (more follow) or the closing delimiter (done).
+func (p *fastScanner) separator(end byte) (done, ok bool) {
+	p.space()
+	if p.i >= len(p.s) {
+		return false, false
+	}
+	switch p.s[p.i] {
+	case ',':
+		p.i++
+		return false, true
+	case end:
+		p.i++
+		return true, true
+	}
+	return false, false
+}
+
+// list reads an array of objects into *out, each with elem. An empty
+// array is an empty, non-nil slice, as on the exact path.
+func list[T any](p *fastScanner, out *[]T, elem func(*fastScanner, *T) bool) bool {
+	if p.i >= len(p.s) || p.s[p.i] != '[' || !p.count() {
+		return false
+	}
+	p.i++
+	p.space()
+	s := make([]T, 0)
+	if p.i < len(p.s) && p.s[p.i] == ']' {
+		p.i++
+		*out = s
+		return true
+	}
+	for {
+		p.space()
+		var v T
+		if !elem(p, &v) {
+			return false
+		}
+		s = append(s, v)
+		done, ok := p.separator(']')
+		if !ok {
+			return false
+		}
+		if done {
+			*out = s[:len(s):len(s)]
+			return true
+		}
+	}
+}
+
+// rawString reads a string without escapes or control characters (which
+// the exact path reads).
+func (p *fastScanner) rawString() (string, bool) {
+	if p.i >= len(p.s) || p.s[p.i] != '"' {
+		return "", false
+	}
+	start := p.i + 1
+	for j := start; j < len(p.s); j++ {
+		switch c := p.s[j]; {
+		case c == '"':
+			p.i = j + 1
+			return p.s[start:j], true
+		case c == '\\' || c < 0x20:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// str reads a string value into *v.
+func (p *fastScanner) str(v *string) bool {
+	if !p.count() {
+		return false
+	}
+	s, ok := p.rawString()
+	*v = s
+	return ok
+}
+
+// integer reads a number written as cleanInt accepts it into *v.
+func (p *fastScanner) integer(v *int) bool {
+	if !p.count() {
+		return false
+	}
+	start := p.i
+	if p.i < len(p.s) && p.s[p.i] == '-' {
+		p.i++
+	}
+	for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
+		p.i++
+	}
+	if p.i < len(p.s) {
+		switch p.s[p.i] {
+		case '.', 'e', 'E', '+', '-':
+			return false // a fraction or an exponent: the exact path reports it
+		}
+	}
+	n, ok := cleanInt(p.s[start:p.i])
+	*v = n
+	return ok
+}
+
+// strings reads an array of strings.
+func (p *fastScanner) strings(out *[]string) bool {
+	return list(p, out, (*fastScanner).str)
+}
+
+// fields is the JSON field set of one model type with the fields the
+// table requires of it, for the fast path's duplicate and required checks.
+type fields struct {
+	index    map[string]uint
+	required uint64
+}
+
+// fieldsOf lists t's JSON fields; the fields the table marks Required at
+// parent (a pointer with "*" for list elements, "" for the listener) in
+// listeners of kind k are required.
+func fieldsOf(t reflect.Type, k Kind, parent string) fields {
+	f := fields{index: map[string]uint{}}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		f.index[name] = uint(i)
+		for j := range table {
+			if table[j].Required && table[j].In.Has(k) && table[j].Pointer == parent+"/"+name {
+				f.required |= 1 << uint(i)
+			}
+		}
+	}
+	return f
+}
+
+// fastFields are the field sets of the model's types, by kind where the
+// table's required fields differ.
+var fastFields = struct {
+	http, tcp, cert                fields
+	httpServer, tcpServer          fields
+	cookie, timer, option, httpchk fields
+}{
+	http:       fieldsOf(reflect.TypeOf(HttpListener{}), KindHTTP, ""),
+	tcp:        fieldsOf(reflect.TypeOf(TcpListener{}), KindTCP, ""),
+	cert:       fieldsOf(reflect.TypeOf(Certificate{}), KindHTTP, "/CertificateIds/*"),
+	httpServer: fieldsOf(reflect.TypeOf(BackendServer{}), KindHTTP, "/BackendServer/*"),
+	tcpServer:  fieldsOf(reflect.TypeOf(BackendServer{}), KindTCP, "/BackendServer/*"),
+	cookie:     fieldsOf(reflect.TypeOf(SessionPersistence{}), KindHTTP, "/SessionPersistence"),
+	timer:      fieldsOf(reflect.TypeOf(Timer{}), KindHTTP, "/SessionPersistence/Timer"),
+	option:     fieldsOf(reflect.TypeOf(Option{}), KindHTTP, "/Option"),
+	httpchk:    fieldsOf(reflect.TypeOf(Httpchk{}), KindHTTP, "/Option/Httpchk"),
+}
+
+// members reads an object of the type described by f: read reads the value
+// of one known key. It declines unknown and repeated keys and a missing
+// required field.
+func (p *fastScanner) members(f *fields, read func(key string) bool) bool {
+	var seen uint64
+	ok := p.object(func(key string) bool {
+		i, known := f.index[key]
+		if !known || seen&(1<<i) != 0 {
+			return false
+		}
+		seen |= 1 << i
+		return read(key)
+	})
+	return ok && seen&f.required == f.required
+}
+
+func (p *fastScanner) http(h *HttpListener) bool {
+	return p.members(&fastFields.http, func(key string) bool {
+		switch key {
+		case "ListenerName":
+			return p.str(&h.ListenerName)
+		case "ListenerPort":
+			return p.integer(&h.ListenerPort)
+		case "ListenerMode":
+			return p.str(&h.ListenerMode)
+		case "MaxConn":
+			return p.integer(&h.MaxConn)
+		case "ClientTimeout":
+			return p.str(&h.ClientTimeout)
+		case "ClientTimeoutUnit":
+			return p.str(&h.ClientTimeoutUnit)
+		case "ConnectTimeout":
+			return p.str(&h.ConnectTimeout)
+		case "ConnectTimeoutUnit":
+			return p.str(&h.ConnectTimeoutUnit)
+		case "ServerTimeout":
+			return p.str(&h.ServerTimeout)
+		case "ServerTimeoutUnit":
+			return p.str(&h.ServerTimeoutUnit)
+		case "Scheduler":
+			return p.str(&h.Scheduler)
+		case "StickySession":
+			return p.str(&h.StickySession)
+		case "AclWhiteList":
+			return p.strings(&h.AclWhiteList)
+		case "CertificateIds":
+			return list(p, &h.CertificateIds, (*fastScanner).certificate)
+		case "BackendServer":
+			return list(p, &h.BackendServer, func(p *fastScanner, s *BackendServer) bool {
+				return p.server(&fastFields.httpServer, s)
+			})
+		case "SessionPersistence":
+			h.SessionPersistence = &SessionPersistence{}
+			return p.cookie(h.SessionPersistence)
+		case "Option":
+			h.Option = &Option{}
+			return p.option(h.Option)
+		}
+		return false
+	})
+}
+
+func (p *fastScanner) tcp(t *TcpListener) bool {
+	return p.members(&fastFields.tcp, func(key string) bool {
+		switch key {
+		case "ListenerName":
+			return p.str(&t.ListenerName)
+		case "ListenerPort":
+			return p.integer(&t.ListenerPort)
+		case "ListenerMode":
+			return p.str(&t.ListenerMode)
+		case "MaxConn":
+			return p.integer(&t.MaxConn)
+		case "ClientTimeout":
+			return p.str(&t.ClientTimeout)
+		case "ClientTimeoutUnit":
+			return p.str(&t.ClientTimeoutUnit)
+		case "ConnectTimeout":
+			return p.str(&t.ConnectTimeout)
+		case "ConnectTimeoutUnit":
+			return p.str(&t.ConnectTimeoutUnit)
+		case "ServerTimeout":
+			return p.str(&t.ServerTimeout)
+		case "ServerTimeoutUnit":
+			return p.str(&t.ServerTimeoutUnit)
+		case "Scheduler":
+			return p.str(&t.Scheduler)
+		case "AclWhiteList":
+			return p.strings(&t.AclWhiteList)
+		case "BackendServer":
+			return list(p, &t.BackendServer, func(p *fastScanner, s *BackendServer) bool {
+				return p.server(&fastFields.tcpServer, s)
+			})
+		case "EnableSourceIp":
+			return p.str(&t.EnableSourceIp)
+		case "EnableRepeaterMode":
+			return p.str(&t.EnableRepeaterMode)
+		}
+		return false
+	})
+}
+
+func (p *fastScanner) certificate(c *Certificate) bool {
+	return p.members(&fastFields.cert, func(key string) bool {
+		switch key {
+		case "CertificateId":
+			return p.str(&c.CertificateId)
+		case "CertificateName":
+			return p.str(&c.CertificateName)
+		}
+		return false
+	})
+}
+
+func (p *fastScanner) server(f *fields, s *BackendServer) bool {
+	return p.members(f, func(key string) bool {
+		switch key {
+		case "IP":
+			return p.str(&s.IP)
+		case "Port":
+			return p.integer(&s.Port)
+		case "Weight":
+			return p.str(&s.Weight)
+		case "MaxConn":
+			return p.integer(&s.MaxConn)
+		}
+		return false
+	})
+}
+
+func (p *fastScanner) cookie(sp *SessionPersistence) bool {
+	sp.preset()
+	return p.members(&fastFields.cookie, func(key string) bool {
+		switch key {
+		case "Key":
+			return p.str(&sp.Key)
+		case "Mode":
+			return p.integer(&sp.Mode)
+		case "Timer":
+			sp.Timer = &Timer{}
+			return p.members(&fastFields.timer, func(key string) bool {
+				switch key {
+				case "MaxIdle":
+					return p.integer(&sp.Timer.MaxIdle)
+				case "MaxLife":
+					return p.integer(&sp.Timer.MaxLife)
+				}
+				return false
+			})
+		}
+		return false
+	})
+}
+
+func (p *fastScanner) option(o *Option) bool {
+	return p.members(&fastFields.option, func(key string) bool {
+		if key != "Httpchk" {
+			return false
+		}
+		o.Httpchk = &Httpchk{}
+		o.Httpchk.preset()
+		return p.members(&fastFields.httpchk, func(key string) bool {
+			switch key {
+			case "Method":
+				return p.str(&o.Httpchk.Method)
+			case "Uri":
+				return p.str(&o.Httpchk.Uri)
+			}
+			return false
+		})
+	})
+}
