@@ -13,6 +13,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"reflect"
 	"sync"
 	"text/template"
 )
@@ -30,6 +31,17 @@ var templates = sync.OnceValues(func() (*template.Template, error) {
 		return nil, fmt.Errorf("render: parse templates: %w", err)
 	}
 	return t, nil
+})
+
+// rootProgram is the root template compiled for Config (see program), or
+// nil (and the reason) when the templates use what a program cannot run:
+// Bytes then executes the templates themselves.
+var rootProgram = sync.OnceValues(func() (*program, error) {
+	t, err := templates()
+	if err != nil {
+		return nil, err
+	}
+	return compileProgram(t, rootTemplate, reflect.TypeOf(&Config{}))
 })
 
 // Config is everything one haproxy.cfg is made of.
@@ -132,10 +144,16 @@ func Bytes(c *Config) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	// About 1 KB per listener is written: grow once, not from zero.
-	buf.Grow(4096 + 1024*(len(c.HTTP)+len(c.TCP)))
-	if err := t.ExecuteTemplate(&buf, rootTemplate, c); err != nil {
+	// About 1 KB per listener is written: allocate once, not from zero
+	// (and not through Buffer.Grow, which clears what it allocates).
+	buf := bytes.NewBuffer(make([]byte, 0, 4096+1024*(len(c.HTTP)+len(c.TCP))))
+	if p, err := rootProgram(); err == nil {
+		if err := p.run(buf, reflect.ValueOf(c)); err != nil {
+			return nil, fmt.Errorf("render: %w", err)
+		}
+		return buf.Bytes(), nil
+	}
+	if err := t.ExecuteTemplate(buf, rootTemplate, c); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	return buf.Bytes(), nil
