@@ -110,11 +110,15 @@ func Compile(listeners *model.Listeners, opts Options) ([]byte, error) {
 		}
 	}
 	// Defaults are the model's (one place decides them); the caller's
-	// model is not changed.
-	own := listeners.Clone()
-	listeners = &own
-	for _, c := range model.ApplyDefaults(listeners) {
-		warnings = append(warnings, finding.Finding{Severity: finding.Warning, Rule: c.Rule, Pointer: c.Pointer, Message: c.Message})
+	// model is not changed: a model that needs them is copied first (a
+	// decoded one has them already, and a copy of a large model costs as
+	// much as rendering it).
+	if !model.DefaultsApplied(listeners) {
+		own := listeners.Clone()
+		listeners = &own
+		for _, c := range model.ApplyDefaults(listeners) {
+			warnings = append(warnings, finding.Finding{Severity: finding.Warning, Rule: c.Rule, Pointer: c.Pointer, Message: c.Message})
+		}
 	}
 	if opts.Validated != nil {
 		split(opts.Validated)

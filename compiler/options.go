@@ -71,6 +71,7 @@ func (e *OptionError) Unwrap() error { return e.Err }
 type settings struct {
 	target    version.Version
 	bindAddr  netip.Addr
+	bindHost  string // bindAddr as bind lines write it: IPv6 in brackets
 	certDir   string
 	statsAuth string
 	baseName  string
@@ -104,6 +105,7 @@ func (o *Options) settings() (settings, error) {
 	if s.bindAddr, err = ParseBindAddress(ba); err != nil {
 		return s, &OptionError{Option: "bind-address", Err: err}
 	}
+	s.bindHost = hostOf(s.bindAddr)
 	cd := o.CertDir
 	if cd == "" {
 		cd = DefaultCertDir

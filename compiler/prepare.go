@@ -24,46 +24,76 @@ const aclChunk = 20
 type preparer struct {
 	s    settings
 	errs []finding.Finding
+	// list and i name the listener being prepared, elem the element of
+	// one of its lists (a server, an ACL entry, a certificate): bad builds
+	// a finding's pointer from them only when there is a finding.
+	list string
+	i    int
+	elem int
+	// scratch is reused to build server lines.
+	scratch []byte
 }
 
 // prepare builds the proxies of the config (not its prelude).
 func prepare(l *model.Listeners, s settings) (*render.Config, []finding.Finding) {
 	p := &preparer{s: s}
-	c := &render.Config{}
-	for i := range l.HttpListeners {
-		c.HTTP = append(c.HTTP, p.http(fmt.Sprintf("/HttpListeners/%d", i), &l.HttpListeners[i]))
+	c := &render.Config{
+		HTTP: make([]render.HTTPListener, 0, len(l.HttpListeners)),
+		TCP:  make([]render.TCPListener, 0, len(l.TcpListeners)),
 	}
+	p.list = httpList
+	for i := range l.HttpListeners {
+		p.i = i
+		c.HTTP = append(c.HTTP, p.http(&l.HttpListeners[i]))
+	}
+	p.list = tcpList
 	for i := range l.TcpListeners {
-		c.TCP = append(c.TCP, p.tcp(fmt.Sprintf("/TcpListeners/%d", i), &l.TcpListeners[i]))
+		p.i = i
+		c.TCP = append(c.TCP, p.tcp(&l.TcpListeners[i]))
 	}
 	p.uniqueProxies(c)
 	return c, p.errs
 }
 
+const httpList, tcpList = "HttpListeners", "TcpListeners"
+
 // uniqueProxies re-checks the whole output for proxy names written twice:
 // the kept status page and every frontend, backend and listen section.
 // HAProxy refuses two proxies with one name.
 func (p *preparer) uniqueProxies(c *render.Config) {
-	seen := map[string]string{model.StatusProxy: "the status page (listen status)"}
-	add := func(ptr, name, what string) {
-		if first, ok := seen[name]; ok {
-			p.bad(ptr+"/ListenerName", "proxy name %q would be written twice in haproxy.cfg: %s, and %s", name, first, what)
+	type proxy struct {
+		kind, name, list string
+		i                int
+	}
+	what := func(x proxy) string {
+		if x.list == "" {
+			return "the status page (listen status)"
+		}
+		return fmt.Sprintf("%s %s of /%s/%d", x.kind, x.name, x.list, x.i)
+	}
+	seen := make(map[string]proxy, 2*len(c.HTTP)+len(c.TCP)+1)
+	seen[model.StatusProxy] = proxy{}
+	add := func(x proxy) {
+		if first, ok := seen[x.name]; ok {
+			p.list, p.i = x.list, x.i
+			p.bad("ListenerName", "proxy name %q would be written twice in haproxy.cfg: %s, and %s", x.name, what(first), what(x))
 			return
 		}
-		seen[name] = what
+		seen[x.name] = x
 	}
 	for i, h := range c.HTTP {
-		ptr := fmt.Sprintf("/HttpListeners/%d", i)
-		add(ptr, h.Name, "frontend "+h.Name+" of "+ptr)
-		add(ptr, h.Backend, "backend "+h.Backend+" of "+ptr)
+		add(proxy{"frontend", h.Name, httpList, i})
+		add(proxy{"backend", h.Backend, httpList, i})
 	}
 	for i, t := range c.TCP {
-		ptr := fmt.Sprintf("/TcpListeners/%d", i)
-		add(ptr, t.Name, "listen "+t.Name+" of "+ptr)
+		add(proxy{"listen", t.Name, tcpList, i})
 	}
 }
 
-func (p *preparer) bad(ptr, format string, args ...any) {
+// bad reports an unsafe value at rel, a pointer below the current listener
+// in which "*" stands for the current element.
+func (p *preparer) bad(rel, format string, args ...any) {
+	ptr := "/" + p.list + "/" + strconv.Itoa(p.i) + "/" + strings.Replace(rel, "*", strconv.Itoa(p.elem), 1)
 	p.errs = append(p.errs, finding.Finding{
 		Severity: finding.Error,
 		Rule:     RuleUnsafeValue,
@@ -72,60 +102,59 @@ func (p *preparer) bad(ptr, format string, args ...any) {
 	})
 }
 
-func (p *preparer) http(ptr string, l *model.HttpListener) render.HTTPListener {
-	name := p.name(ptr+"/ListenerName", l.ListenerName)
+func (p *preparer) http(l *model.HttpListener) render.HTTPListener {
+	name := p.name(l.ListenerName)
 	out := render.HTTPListener{
 		Name:           name,
 		Backend:        name + "-abk",
-		ACL:            p.acl(ptr+"/AclWhiteList", name, l.AclWhiteList),
-		KeepAlive:      p.onOff(ptr+"/StickySession", model.KindHTTP, model.PtrStickySession, l.StickySession) != "",
+		ACL:            p.acl(name, l.AclWhiteList),
+		KeepAlive:      p.onOff("StickySession", stickySessionField, l.StickySession) != "",
 		Proto:          "http",
-		ClientTimeout:  p.timeout(ptr, "Client", l.ClientTimeout, l.ClientTimeoutUnit),
-		ConnectTimeout: p.timeout(ptr, "Connect", l.ConnectTimeout, l.ConnectTimeoutUnit),
-		ServerTimeout:  p.timeout(ptr, "Server", l.ServerTimeout, l.ServerTimeoutUnit),
-		MaxConn:        p.positive(ptr+"/MaxConn", l.MaxConn),
-		Balance:        p.scheduler(ptr+"/Scheduler", l.Scheduler),
-		Cookie:         p.cookie(ptr+"/SessionPersistence", l.SessionPersistence),
-		Httpchk:        p.httpchk(ptr+"/Option/Httpchk", l.Option),
+		ClientTimeout:  p.timeout("Client", l.ClientTimeout, l.ClientTimeoutUnit),
+		ConnectTimeout: p.timeout("Connect", l.ConnectTimeout, l.ConnectTimeoutUnit),
+		ServerTimeout:  p.timeout("Server", l.ServerTimeout, l.ServerTimeoutUnit),
+		MaxConn:        p.positive("MaxConn", l.MaxConn),
+		Balance:        p.scheduler(l.Scheduler),
+		Cookie:         p.cookie(l.SessionPersistence),
+		Httpchk:        p.httpchk(l.Option),
 	}
-	var bind strings.Builder
-	bind.WriteString(p.listenAddr(ptr+"/ListenerPort", l.ListenerPort))
+	bind := p.listenAddr(l.ListenerPort)
 	for i, c := range l.CertificateIds {
 		if i == 0 {
-			bind.WriteString(" ssl")
+			bind += " ssl"
 			out.Proto = "https"
 		}
-		bind.WriteString(" crt " + p.certPath(fmt.Sprintf("%s/CertificateIds/%d/CertificateId", ptr, i), c.CertificateId))
+		p.elem = i
+		bind += " crt " + p.certPath(c.CertificateId)
 	}
-	out.Bind = bind.String()
-	out.Servers = p.servers(ptr+"/BackendServer", l.BackendServer, out.Cookie != "", "")
+	out.Bind = bind
+	out.Servers = p.servers(l.BackendServer, out.Cookie != "", "")
 	return out
 }
 
-func (p *preparer) tcp(ptr string, l *model.TcpListener) render.TCPListener {
-	name := p.name(ptr+"/ListenerName", l.ListenerName)
-	bind := p.listenAddr(ptr+"/ListenerPort", l.ListenerPort)
-	if w := p.onOff(ptr+"/EnableRepeaterMode", model.KindTCP, model.PtrEnableRepeaterMode, l.EnableRepeaterMode); w != "" {
+func (p *preparer) tcp(l *model.TcpListener) render.TCPListener {
+	name := p.name(l.ListenerName)
+	bind := p.listenAddr(l.ListenerPort)
+	if w := p.onOff("EnableRepeaterMode", repeaterModeField, l.EnableRepeaterMode); w != "" {
 		bind += " " + w
 	}
 	return render.TCPListener{
 		Name:           name,
 		Bind:           bind,
-		Balance:        p.scheduler(ptr+"/Scheduler", l.Scheduler),
-		MaxConn:        p.positive(ptr+"/MaxConn", l.MaxConn),
-		ClientTimeout:  p.timeout(ptr, "Client", l.ClientTimeout, l.ClientTimeoutUnit),
-		ConnectTimeout: p.timeout(ptr, "Connect", l.ConnectTimeout, l.ConnectTimeoutUnit),
-		ServerTimeout:  p.timeout(ptr, "Server", l.ServerTimeout, l.ServerTimeoutUnit),
-		ACL:            p.acl(ptr+"/AclWhiteList", name, l.AclWhiteList),
-		Servers: p.servers(ptr+"/BackendServer", l.BackendServer, false,
-			p.onOff(ptr+"/EnableSourceIp", model.KindTCP, model.PtrEnableSourceIp, l.EnableSourceIp)),
+		Balance:        p.scheduler(l.Scheduler),
+		MaxConn:        p.positive("MaxConn", l.MaxConn),
+		ClientTimeout:  p.timeout("Client", l.ClientTimeout, l.ClientTimeoutUnit),
+		ConnectTimeout: p.timeout("Connect", l.ConnectTimeout, l.ConnectTimeoutUnit),
+		ServerTimeout:  p.timeout("Server", l.ServerTimeout, l.ServerTimeoutUnit),
+		ACL:            p.acl(name, l.AclWhiteList),
+		Servers:        p.servers(l.BackendServer, false, p.onOff("EnableSourceIp", sourceIPField, l.EnableSourceIp)),
 	}
 }
 
 // name checks a proxy name: HAProxy's identifier characters only.
-func (p *preparer) name(ptr, v string) string {
+func (p *preparer) name(v string) string {
 	if v == "" || !allBytes(v, identByte) {
-		p.bad(ptr, "listener name %q cannot be written to haproxy.cfg: allowed are letters, digits, '_', '.', ':' and '-'", v)
+		p.bad("ListenerName", "listener name %q cannot be written to haproxy.cfg: allowed are letters, digits, '_', '.', ':' and '-'", v)
 	}
 	return v
 }
@@ -156,15 +185,15 @@ func digits(s string) (int64, bool) {
 
 // timeout returns value+unit, e.g. "30s" or "12333ms"; the unit's
 // spelling is the field table's.
-func (p *preparer) timeout(ptr, which, v, unit string) string {
+func (p *preparer) timeout(which, v, unit string) string {
 	n, ok := digits(v)
 	if !ok {
-		p.bad(ptr+"/"+which+"Timeout", "%sTimeout %q cannot be written to haproxy.cfg: want a decimal integer", which, v)
+		p.bad(which+"Timeout", "%sTimeout %q cannot be written to haproxy.cfg: want a decimal integer", which, v)
 	}
 	f := timeoutUnitField
 	u, ok := f.ToHAProxy(unit)
 	if !ok {
-		p.bad(ptr+"/"+which+"TimeoutUnit", "%sTimeoutUnit %q cannot be written to haproxy.cfg: want %s", which, unit, f.Choices(false))
+		p.bad(which+"TimeoutUnit", "%sTimeoutUnit %q cannot be written to haproxy.cfg: want %s", which, unit, f.Choices(false))
 	}
 	return strconv.FormatInt(n, 10) + u
 }
@@ -179,72 +208,74 @@ var (
 	cookieModeField    = model.MustField(model.KindHTTP, model.PtrCookieMode)
 	httpchkMethodField = model.MustField(model.KindHTTP, model.PtrHttpchkMethod)
 	weightField        = model.MustField(model.KindBoth, "/BackendServer/*/Weight")
+	stickySessionField = model.MustField(model.KindHTTP, model.PtrStickySession)
+	repeaterModeField  = model.MustField(model.KindTCP, model.PtrEnableRepeaterMode)
+	sourceIPField      = model.MustField(model.KindTCP, model.PtrEnableSourceIp)
 )
 
 // scheduler returns the balance algorithm of a Scheduler (field table).
-func (p *preparer) scheduler(ptr, v string) string {
+func (p *preparer) scheduler(v string) string {
 	f := schedulerField
 	if b, ok := f.ToHAProxy(v); ok {
 		return b
 	}
-	p.bad(ptr, "Scheduler %q cannot be written to haproxy.cfg: want %s", v, f.Choices(false))
+	p.bad("Scheduler", "Scheduler %q cannot be written to haproxy.cfg: want %s", v, f.Choices(false))
 	return ""
 }
 
-// onOff returns the haproxy.cfg spelling of the on/off switch at field
-// (field table): the option or line "on" writes, "" for off. An empty
+// onOff returns the haproxy.cfg spelling of the on/off switch rel (field
+// table entry f): the option or line "on" writes, "" for off. An empty
 // value is the table's default.
-func (p *preparer) onOff(ptr string, k model.Kind, field, v string) string {
-	f := model.MustField(k, field)
+func (p *preparer) onOff(rel string, f model.Field, v string) string {
 	if v == "" {
 		v = f.Default
 	}
 	if w, ok := f.ToHAProxy(v); ok {
 		return w
 	}
-	p.bad(ptr, "%q cannot be written to haproxy.cfg: want %s", v, f.Choices(false))
+	p.bad(rel, "%q cannot be written to haproxy.cfg: want %s", v, f.Choices(false))
 	return ""
 }
 
-func (p *preparer) positive(ptr string, n int) int {
+func (p *preparer) positive(rel string, n int) int {
 	if n < 1 {
-		p.bad(ptr, "%d cannot be written to haproxy.cfg: want an integer of 1 or more", n)
+		p.bad(rel, "%d cannot be written to haproxy.cfg: want an integer of 1 or more", n)
 	}
 	return n
 }
 
 // port checks a listener or server port against the field table's range.
-func (p *preparer) port(ptr string, n int) string {
+func (p *preparer) port(rel string, n int) string {
 	f := listenerPortField
 	if int64(n) < f.Min || int64(n) > f.Max {
-		p.bad(ptr, "port %d cannot be written to haproxy.cfg: want %d to %d", n, f.Min, f.Max)
+		p.bad(rel, "port %d cannot be written to haproxy.cfg: want %d to %d", n, f.Min, f.Max)
 	}
 	return strconv.Itoa(n)
 }
 
 // listenAddr is the bind address and the listener's port.
-func (p *preparer) listenAddr(ptr string, port int) string {
-	return hostPort(p.s.bindAddr, p.port(ptr, port))
+func (p *preparer) listenAddr(port int) string {
+	return p.s.bindHost + ":" + p.port("ListenerPort", port)
 }
 
-// hostPort writes addr:port, with IPv6 addresses in brackets (accepted by
-// HAProxy since 1.7).
-func hostPort(a netip.Addr, port string) string {
+// hostOf writes addr as bind lines do, with IPv6 addresses in brackets
+// (accepted by HAProxy since 1.7).
+func hostOf(a netip.Addr) string {
 	if a.Is4() {
-		return a.String() + ":" + port
+		return a.String()
 	}
-	return "[" + a.String() + "]:" + port
+	return "[" + a.String() + "]"
 }
 
-func (p *preparer) certPath(ptr, id string) string {
+func (p *preparer) certPath(id string) string {
 	if id == "" || id[0] == '.' || !allBytes(id, func(c byte) bool { return identByte(c) && c != ':' }) {
-		p.bad(ptr, "CertificateId %q cannot be written to haproxy.cfg: allowed are letters, digits, '_', '-' and '.' (not first)", id)
+		p.bad("CertificateIds/*/CertificateId", "CertificateId %q cannot be written to haproxy.cfg: allowed are letters, digits, '_', '-' and '.' (not first)", id)
 	}
 	return path.Join(p.s.certDir, id+".pem")
 }
 
 // acl splits the whitelist over acl lines; nil when there is none.
-func (p *preparer) acl(ptr, name string, entries []string) *render.ACL {
+func (p *preparer) acl(name string, entries []string) *render.ACL {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -252,14 +283,15 @@ func (p *preparer) acl(ptr, name string, entries []string) *render.ACL {
 	for i := 0; i < len(entries); i += aclChunk {
 		end := min(i+aclChunk, len(entries))
 		for j := i; j < end; j++ {
-			p.aclEntry(fmt.Sprintf("%s/%d", ptr, j), entries[j])
+			p.elem = j
+			p.aclEntry(entries[j])
 		}
 		a.Sources = append(a.Sources, strings.Join(entries[i:end], " "))
 	}
 	return a
 }
 
-func (p *preparer) aclEntry(ptr, v string) {
+func (p *preparer) aclEntry(v string) {
 	if strings.Contains(v, "/") {
 		if pf, err := netip.ParsePrefix(v); err == nil && pf.Addr().Zone() == "" {
 			return
@@ -267,43 +299,42 @@ func (p *preparer) aclEntry(ptr, v string) {
 	} else if a, err := netip.ParseAddr(v); err == nil && a.Zone() == "" {
 		return
 	}
-	p.bad(ptr, "AclWhiteList entry %q cannot be written to haproxy.cfg: want an IPv4 or IPv6 address or CIDR network", v)
+	p.bad("AclWhiteList/*", "AclWhiteList entry %q cannot be written to haproxy.cfg: want an IPv4 or IPv6 address or CIDR network", v)
 }
 
 // cookie returns everything after "cookie ", or "" without persistence.
-func (p *preparer) cookie(ptr string, sp *model.SessionPersistence) string {
+func (p *preparer) cookie(sp *model.SessionPersistence) string {
 	if sp == nil {
 		return ""
 	}
 	if sp.Key == "" || !allBytes(sp.Key, func(c byte) bool { return identByte(c) && c != ':' && c != '.' }) {
-		p.bad(ptr+"/Key", "cookie Key %q cannot be written to haproxy.cfg: allowed are letters, digits, '_' and '-'", sp.Key)
+		p.bad("SessionPersistence/Key", "cookie Key %q cannot be written to haproxy.cfg: allowed are letters, digits, '_' and '-'", sp.Key)
 	}
-	var b strings.Builder
-	b.WriteString(sp.Key)
+	out := sp.Key
 	mode := cookieModeField
 	if w, ok := mode.ToHAProxy(strconv.Itoa(sp.Mode)); ok {
-		b.WriteString(" " + w)
+		out += " " + w
 	} else {
-		p.bad(ptr+"/Mode", "cookie Mode %d cannot be written to haproxy.cfg: want %s", sp.Mode, mode.Choices(true))
+		p.bad("SessionPersistence/Mode", "cookie Mode %d cannot be written to haproxy.cfg: want %s", sp.Mode, mode.Choices(true))
 	}
 	if t := sp.Timer; t != nil {
 		if t.MaxIdle < 0 {
-			p.bad(ptr+"/Timer/MaxIdle", "MaxIdle %d cannot be written to haproxy.cfg: want seconds, 0 for none", t.MaxIdle)
+			p.bad("SessionPersistence/Timer/MaxIdle", "MaxIdle %d cannot be written to haproxy.cfg: want seconds, 0 for none", t.MaxIdle)
 		} else if t.MaxIdle > 0 {
-			fmt.Fprintf(&b, " maxidle %ds", t.MaxIdle)
+			out += " maxidle " + strconv.Itoa(t.MaxIdle) + "s"
 		}
 		if t.MaxLife < 0 {
-			p.bad(ptr+"/Timer/MaxLife", "MaxLife %d cannot be written to haproxy.cfg: want seconds, 0 for none", t.MaxLife)
+			p.bad("SessionPersistence/Timer/MaxLife", "MaxLife %d cannot be written to haproxy.cfg: want seconds, 0 for none", t.MaxLife)
 		} else if t.MaxLife > 0 {
-			fmt.Fprintf(&b, " maxlife %ds", t.MaxLife)
+			out += " maxlife " + strconv.Itoa(t.MaxLife) + "s"
 		}
 	}
-	return b.String()
+	return out
 }
 
 // httpchk returns "METHOD URI", or "" without a health check. An empty
 // Method is the field table's default (GET, the API's).
-func (p *preparer) httpchk(ptr string, o *model.Option) string {
+func (p *preparer) httpchk(o *model.Option) string {
 	if o == nil || o.Httpchk == nil {
 		return ""
 	}
@@ -315,47 +346,50 @@ func (p *preparer) httpchk(ptr string, o *model.Option) string {
 	if w, ok := f.ToHAProxy(method); ok {
 		method = w
 	} else {
-		p.bad(ptr+"/Method", "Httpchk Method %q cannot be written to haproxy.cfg: want %s", method, f.Choices(false))
+		p.bad("Option/Httpchk/Method", "Httpchk Method %q cannot be written to haproxy.cfg: want %s", method, f.Choices(false))
 	}
 	uri := o.Httpchk.Uri
 	if !strings.HasPrefix(uri, "/") || !allBytes(uri, wordByte) {
-		p.bad(ptr+"/Uri", "Httpchk Uri %q cannot be written to haproxy.cfg: want a path starting with '/' of printable ASCII without spaces, '#', quotes or '\\'", uri)
+		p.bad("Option/Httpchk/Uri", "Httpchk Uri %q cannot be written to haproxy.cfg: want a path starting with '/' of printable ASCII without spaces, '#', quotes or '\\'", uri)
 	}
 	return method + " " + uri
 }
 
 // servers returns one "name address options" string per server; proxyOpt
 // is the EnableSourceIp option of every server ("send-proxy" or "").
-func (p *preparer) servers(ptr string, list []model.BackendServer, cookie bool, proxyOpt string) []string {
-	var out []string
+func (p *preparer) servers(list []model.BackendServer, cookie bool, proxyOpt string) []string {
+	out := make([]string, 0, len(list))
+	b := p.scratch[:0]
 	for i, s := range list {
-		sp := fmt.Sprintf("%s/%d", ptr, i)
-		host, addr := p.serverHost(sp+"/IP", s.IP)
-		port := p.port(sp+"/Port", s.Port)
-		name := "s" + host + ":" + port
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s:%s", name, addr, port)
+		p.elem = i
+		host, addr := p.serverHost(s.IP)
+		port := p.port("BackendServer/*/Port", s.Port)
+		// "sHOST:PORT ADDR:PORT [maxconn N] weight W check [cookie NAME] [OPT]"
+		name := func(b []byte) []byte { return append(append(append(append(b, 's'), host...), ':'), port...) }
+		b = name(b[:0])
+		b = append(append(append(append(b, ' '), addr...), ':'), port...)
 		if s.MaxConn != 0 { // 0 is no limit, as HAProxy reads a missing maxconn
-			fmt.Fprintf(&b, " maxconn %d", p.positive(sp+"/MaxConn", s.MaxConn))
+			b = strconv.AppendInt(append(b, " maxconn "...), int64(p.positive("BackendServer/*/MaxConn", s.MaxConn)), 10)
 		}
-		fmt.Fprintf(&b, " weight %s check", p.weight(sp+"/Weight", s.Weight))
+		b = append(append(append(b, " weight "...), p.weight(s.Weight)...), " check"...)
 		if cookie {
-			b.WriteString(" cookie " + name)
+			b = name(append(b, " cookie "...))
 		}
 		if proxyOpt != "" {
-			b.WriteString(" " + proxyOpt)
+			b = append(append(b, ' '), proxyOpt...)
 		}
-		out = append(out, b.String())
+		out = append(out, string(b))
 	}
+	p.scratch = b
 	return out
 }
 
 // serverHost returns the host as used in the server name (as written) and
 // as used in the address (IPv6 in brackets).
-func (p *preparer) serverHost(ptr, ip string) (name, addr string) {
+func (p *preparer) serverHost(ip string) (name, addr string) {
 	if a, err := netip.ParseAddr(ip); err == nil {
 		if a.Zone() != "" {
-			p.bad(ptr, "server address %q cannot be written to haproxy.cfg: an IPv6 zone is not allowed", ip)
+			p.bad("BackendServer/*/IP", "server address %q cannot be written to haproxy.cfg: an IPv6 zone is not allowed", ip)
 			return ip, ip
 		}
 		if a.Is4() {
@@ -364,7 +398,7 @@ func (p *preparer) serverHost(ptr, ip string) (name, addr string) {
 		return ip, "[" + ip + "]"
 	}
 	if !isHostname(ip) {
-		p.bad(ptr, "server address %q cannot be written to haproxy.cfg: want an IPv4 or IPv6 address or an RFC 1123 host name", ip)
+		p.bad("BackendServer/*/IP", "server address %q cannot be written to haproxy.cfg: want an IPv4 or IPv6 address or an RFC 1123 host name", ip)
 	}
 	return ip, ip
 }
@@ -392,11 +426,14 @@ func isHostname(s string) bool {
 
 // weight returns the weight as a canonical integer (HAProxy: 0 to 256; the
 // field table's range).
-func (p *preparer) weight(ptr, v string) string {
+func (p *preparer) weight(v string) string {
 	f := weightField
 	n, ok := digits(v)
 	if !ok || n > f.Max {
-		p.bad(ptr, "Weight %q cannot be written to haproxy.cfg: want an integer from %d to %d", v, f.Min, f.Max)
+		p.bad("BackendServer/*/Weight", "Weight %q cannot be written to haproxy.cfg: want an integer from %d to %d", v, f.Min, f.Max)
+	}
+	if ok && (v == "0" || v[0] != '0') {
+		return v // already canonical: digits only, no leading zero
 	}
 	return strconv.FormatInt(n, 10)
 }

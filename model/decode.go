@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/lbconf/lbconf/finding"
 )
@@ -136,6 +137,7 @@ const maxInputText = "16 MiB"
 // MaxInputBytes+1 bytes.
 func ReadInput(path string, stdin io.Reader) ([]byte, error) {
 	name, r := "standard input", stdin
+	var size int64 // of a regular file: read into a buffer of that size
 	if path != "-" {
 		name = path
 		f, err := os.Open(path)
@@ -156,9 +158,12 @@ func ReadInput(path string, stdin io.Reader) ([]byte, error) {
 		if fi.Mode().IsRegular() && fi.Size() > MaxInputBytes {
 			return nil, fmt.Errorf("%s: %d bytes is larger than the %s lbconf reads: %w", path, fi.Size(), maxInputText, ErrTooLarge)
 		}
+		if fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
+	data, err := readAll(io.LimitReader(r, MaxInputBytes+1), size)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
@@ -168,9 +173,32 @@ func ReadInput(path string, stdin io.Reader) ([]byte, error) {
 	return data, nil
 }
 
+// readAll reads r to its end into a buffer of size+1 bytes to start with
+// (a regular file's size: read without growing and copying), as
+// os.ReadFile does.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	data := make([]byte, 0, max(size+1, 512))
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // grow
+		}
+	}
+}
+
 // Decode decodes a listener document. name is used in findings and to pick
 // the format: .yaml and .yml are YAML, .json is JSON, anything else is JSON
 // when it starts with '{' or '[' and YAML otherwise.
+//
+// The document may keep data (its strings share data's memory): the caller
+// must not change data afterwards.
 func Decode(name string, data []byte) (*Document, error) { return decode(name, data, true) }
 
 // decode is Decode; fast allows the fast path (tests compare the two).
@@ -184,7 +212,9 @@ func decode(name string, data []byte, fast bool) (*Document, error) {
 	d := &Document{File: name, Format: detectFormat(name, data)}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	if fast && d.Format == "json" {
-		text := string(data) // one copy, shared by the model's strings and the tree
+		// The model's strings share data's memory: a copy of a large
+		// document costs as much as decoding it.
+		text := unsafe.String(unsafe.SliceData(data), len(data))
 		if l, shape, uuid, ok := decodeFast(text); ok {
 			d.Listeners, d.Shape, d.InstanceUuid, d.fast = l, shape, uuid, true
 			d.lazyRoot = sync.OnceValue(func() *node {

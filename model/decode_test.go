@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -279,6 +280,36 @@ func TestDuplicateKeyLastBound(t *testing.T) {
 			if f.Rule == RuleType {
 				t.Errorf("%d extra keys: an earlier duplicate was read: %v", extra, f)
 			}
+		}
+	}
+}
+
+// TestDefaultsApplied: DefaultsApplied reports what ApplyDefaults would
+// change, and changes nothing itself.
+func TestDefaultsApplied(t *testing.T) {
+	tests := []struct {
+		name string
+		l    Listeners
+		want bool
+	}{
+		{"empty", Listeners{}, true},
+		{"complete", Listeners{TcpListeners: []TcpListener{{EnableSourceIp: Off, EnableRepeaterMode: Off, AclWhiteList: []string{"10.0.0.0/8"}}}}, true},
+		{"switch unset", Listeners{TcpListeners: []TcpListener{{EnableRepeaterMode: Off}}}, false},
+		{"acl entry with spaces", Listeners{TcpListeners: []TcpListener{{EnableSourceIp: Off, EnableRepeaterMode: Off, AclWhiteList: []string{" 10.0.0.0/8"}}}}, false},
+		{"empty acl entry", Listeners{HttpListeners: []HttpListener{{AclWhiteList: []string{""}}}}, false},
+		{"empty httpchk method", Listeners{HttpListeners: []HttpListener{{Option: &Option{Httpchk: &Httpchk{Uri: "/"}}}}}, false},
+	}
+	for _, tt := range tests {
+		before := tt.l.Clone()
+		if got := DefaultsApplied(&tt.l); got != tt.want {
+			t.Errorf("%s: DefaultsApplied = %v, want %v", tt.name, got, tt.want)
+		}
+		if !reflect.DeepEqual(before, tt.l) {
+			t.Errorf("%s: DefaultsApplied changed the model", tt.name)
+		}
+		ApplyDefaults(&tt.l)
+		if !DefaultsApplied(&tt.l) {
+			t.Errorf("%s: not applied after ApplyDefaults", tt.name)
 		}
 	}
 }

@@ -74,6 +74,8 @@ type Change struct {
 	Message string
 }
 
+const httpList, tcpList = "HttpListeners", "TcpListeners"
+
 // ApplyDefaults fills in the API's defaults where l leaves them empty: every
 // field of the table with EmptyIsDefault ("off" for empty
 // EnableSourceIp/EnableRepeaterMode, GET for an empty Httpchk Method). It also trims AclWhiteList entries of surrounding spaces
@@ -84,16 +86,40 @@ type Change struct {
 // Go value; decoders preset it (DefaultCookieMode) before decoding, and Go
 // callers set it.
 func ApplyDefaults(l *Listeners) []Change {
-	var out []Change
+	out, _ := applyDefaults(l, false)
+	return out
+}
+
+// DefaultsApplied reports whether ApplyDefaults would leave l as it is (as
+// it does for any model Decode returns), without changing l: callers that
+// would otherwise copy l before applying defaults can skip the copy.
+func DefaultsApplied(l *Listeners) bool {
+	_, changed := applyDefaults(l, true)
+	return !changed
+}
+
+// applyDefaults is ApplyDefaults; dry only reports whether it would change
+// anything (changes is then nil).
+func applyDefaults(l *Listeners, dry bool) (out []Change, changed bool) {
 	// trim trims the entries of an AclWhiteList and drops the empty ones:
 	// the Terraform provider sends strings.Split(" a, b", ","), and [""]
 	// for a listener without a whitelist. Pointers name the entries as
 	// written.
-	trim := func(ptr string, acl []string) []string {
+	trim := func(list string, i int, acl []string) []string {
 		kept := acl[:0]
-		for i, e := range acl {
+		for j, e := range acl {
 			t := strings.TrimSpace(e)
-			at := ptr + "/AclWhiteList/" + strconv.Itoa(i)
+			if t == e && t != "" {
+				if !dry {
+					kept = append(kept, t)
+				}
+				continue
+			}
+			changed = true
+			if dry {
+				continue
+			}
+			at := "/" + list + "/" + strconv.Itoa(i) + "/AclWhiteList/" + strconv.Itoa(j)
 			switch {
 			case t == "":
 				out = append(out, Change{Pointer: at, Rule: RuleACLEntrySpace,
@@ -110,18 +136,22 @@ func ApplyDefaults(l *Listeners) []Change {
 	for i := range l.HttpListeners {
 		h := &l.HttpListeners[i]
 		if h.AclWhiteList != nil {
-			h.AclWhiteList = trim("/HttpListeners/"+strconv.Itoa(i), h.AclWhiteList)
+			if kept := trim(httpList, i, h.AclWhiteList); !dry {
+				h.AclWhiteList = kept
+			}
 		}
-		emptyDefaults(KindHTTP, reflect.ValueOf(h).Elem())
+		changed = emptyDefaults(KindHTTP, reflect.ValueOf(h).Elem(), dry) || changed
 	}
 	for i := range l.TcpListeners {
 		t := &l.TcpListeners[i]
 		if t.AclWhiteList != nil {
-			t.AclWhiteList = trim("/TcpListeners/"+strconv.Itoa(i), t.AclWhiteList)
+			if kept := trim(tcpList, i, t.AclWhiteList); !dry {
+				t.AclWhiteList = kept
+			}
 		}
-		emptyDefaults(KindTCP, reflect.ValueOf(t).Elem())
+		changed = emptyDefaults(KindTCP, reflect.ValueOf(t).Elem(), dry) || changed
 	}
-	return out
+	return out, changed
 }
 
 // emptyDefault is a field of the table with an EmptyIsDefault default and
@@ -175,8 +205,9 @@ func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
 
 // emptyDefaults sets the empty string fields of listener v (of kind k) that
 // the table gives an EmptyIsDefault default, following the field's pointer
-// through set objects only.
-func emptyDefaults(k Kind, v reflect.Value) {
+// through set objects only, and reports whether there was one; dry only
+// reports.
+func emptyDefaults(k Kind, v reflect.Value, dry bool) (changed bool) {
 next:
 	for _, d := range emptyDefaultsOf[k] {
 		s := v
@@ -190,7 +221,11 @@ next:
 			s = s.FieldByIndex(idx)
 		}
 		if s.Kind() == reflect.String && s.String() == "" {
-			s.SetString(d.value)
+			changed = true
+			if !dry {
+				s.SetString(d.value)
+			}
 		}
 	}
+	return changed
 }

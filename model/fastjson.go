@@ -48,8 +48,10 @@ func decodeFast(s string) (l Listeners, shape Shape, uuid string, ok bool) {
 		seen |= bit
 		switch bit {
 		case 1:
+			l.HttpListeners = make([]HttpListener, 0, p.elements())
 			return list(p, &l.HttpListeners, (*fastScanner).http)
 		case 2:
+			l.TcpListeners = make([]TcpListener, 0, p.elements())
 			return list(p, &l.TcpListeners, (*fastScanner).tcp)
 		}
 		return p.str(&uuid)
@@ -145,19 +147,22 @@ func list[T any](p *fastScanner, out *[]T, elem func(*fastScanner, *T) bool) boo
 	}
 	p.i++
 	p.space()
-	s := make([]T, 0)
+	s := (*out)[:0] // the caller's capacity, if it gave one
 	if p.i < len(p.s) && p.s[p.i] == ']' {
 		p.i++
-		*out = s
+		*out = make([]T, 0)
 		return true
+	}
+	if cap(s) == 0 {
+		s = make([]T, 0, 4) // most lists are short: servers, whitelists
 	}
 	for {
 		p.space()
-		var v T
-		if !elem(p, &v) {
+		var zero T
+		s = append(s, zero)
+		if !elem(p, &s[len(s)-1]) { // in place: no copy, no element on the heap
 			return false
 		}
-		s = append(s, v)
 		done, ok := p.separator(']')
 		if !ok {
 			return false
@@ -167,6 +172,39 @@ func list[T any](p *fastScanner, out *[]T, elem func(*fastScanner, *T) bool) boo
 			return true
 		}
 	}
+}
+
+// elements counts the elements of the array at the scanner without
+// reading them, so that the listener lists are allocated once at their
+// size: growing them by appending allocated five times their size. It is a
+// capacity hint only; it stops at 1<<20.
+func (p *fastScanner) elements() int {
+	n, depth := 0, 0
+	for j := p.i; j < len(p.s) && n < 1<<20; j++ {
+		switch p.s[j] {
+		case '"':
+			for j++; j < len(p.s) && p.s[j] != '"'; j++ {
+				if p.s[j] == '\\' {
+					j++
+				}
+			}
+		case '[', '{':
+			depth++
+			if depth == 2 && n == 0 {
+				n = 1
+			}
+		case ']', '}':
+			depth--
+			if depth == 0 {
+				return n
+			}
+		case ',':
+			if depth == 1 {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // rawString reads a string without escapes or control characters (which
@@ -229,18 +267,32 @@ func (p *fastScanner) strings(out *[]string) bool {
 // fields is the JSON field set of one model type with the fields the
 // table requires of it, for the fast path's duplicate and required checks.
 type fields struct {
-	index    map[string]uint
-	required uint64
+	names    []string // in the model's order
+	required uint64   // a bit per name
+}
+
+// index returns the index of key in names, trying hint first (documents
+// usually list fields in the model's order); -1 when it is not a name.
+func (f *fields) index(key string, hint int) int {
+	if hint < len(f.names) && f.names[hint] == key {
+		return hint
+	}
+	for i, n := range f.names {
+		if n == key {
+			return i
+		}
+	}
+	return -1
 }
 
 // fieldsOf lists t's JSON fields; the fields the table marks Required at
 // parent (a pointer with "*" for list elements, "" for the listener) in
 // listeners of kind k are required.
 func fieldsOf(t reflect.Type, k Kind, parent string) fields {
-	f := fields{index: map[string]uint{}}
+	var f fields
 	for i := 0; i < t.NumField(); i++ {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		f.index[name] = uint(i)
+		f.names = append(f.names, name)
 		for j := range table {
 			if table[j].Required && table[j].In.Has(k) && table[j].Pointer == parent+"/"+name {
 				f.required |= 1 << uint(i)
@@ -273,12 +325,14 @@ var fastFields = struct {
 // required field.
 func (p *fastScanner) members(f *fields, read func(key string) bool) bool {
 	var seen uint64
+	next := 0
 	ok := p.object(func(key string) bool {
-		i, known := f.index[key]
-		if !known || seen&(1<<i) != 0 {
+		i := f.index(key, next)
+		if i < 0 || seen&(1<<i) != 0 {
 			return false
 		}
 		seen |= 1 << i
+		next = i + 1
 		return read(key)
 	})
 	return ok && seen&f.required == f.required

@@ -30,13 +30,13 @@ func (l *Listeners) Normalize() {
 		if h.Option != nil && h.Option.Httpchk == nil {
 			h.Option = nil
 		}
-		emptyDefaults(KindHTTP, reflect.ValueOf(h).Elem())
+		emptyDefaults(KindHTTP, reflect.ValueOf(h).Elem(), false)
 	}
 	for i := range l.TcpListeners {
 		t := &l.TcpListeners[i]
 		t.AclWhiteList = nonNil(t.AclWhiteList)
 		t.BackendServer = nonNil(t.BackendServer)
-		emptyDefaults(KindTCP, reflect.ValueOf(t).Elem())
+		emptyDefaults(KindTCP, reflect.ValueOf(t).Elem(), false)
 	}
 }
 

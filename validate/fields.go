@@ -251,140 +251,201 @@ type fieldProblem struct {
 func checkFields(l *model.Listeners) []fieldProblem {
 	var w fieldWalker
 	for i := range l.HttpListeners {
-		w.http("/HttpListeners/"+strconv.Itoa(i), &l.HttpListeners[i])
+		w.http(i, &l.HttpListeners[i])
 	}
 	for i := range l.TcpListeners {
-		w.tcp("/TcpListeners/"+strconv.Itoa(i), &l.TcpListeners[i])
+		w.tcp(i, &l.TcpListeners[i])
 	}
 	return w.out
 }
 
-// fieldWalker applies the field rules to every field of a model. Pointers
-// are built only for a failing check.
+// fieldWalker applies the field rules to every field of a model.
 type fieldWalker struct{ out []fieldProblem }
 
-// at names a value: the field name below the object at ptr, or, with
-// elem >= 0, element elem of the list name below ptr.
-type at struct {
-	ptr  string
-	name string
+// loc names a value below listener i of list: its field name, or, with
+// elem >= 0, element elem of the list sub below the listener (and the
+// element's field name, if any). The pointer is built only for a failing
+// check.
+type loc struct {
+	list string // HttpListeners or TcpListeners
+	i    int
+	sub  string // "", SessionPersistence, BackendServer, AclWhiteList, ...
 	elem int
+	name string
 }
 
-func field(ptr, name string) at { return at{ptr, name, -1} }
-
-func (a at) pointer() string {
-	if a.elem < 0 {
-		return a.ptr + "/" + a.name
+func (l loc) pointer() string {
+	var b strings.Builder
+	b.WriteString("/" + l.list + "/" + strconv.Itoa(l.i))
+	if l.sub != "" {
+		b.WriteString("/" + l.sub)
 	}
-	return a.ptr + "/" + a.name + "/" + strconv.Itoa(a.elem)
+	if l.elem >= 0 {
+		b.WriteString("/" + strconv.Itoa(l.elem))
+	}
+	if l.name != "" {
+		b.WriteString("/" + l.name)
+	}
+	return b.String()
 }
 
-// run applies checks (names of fieldRules, "name=param" for a parameter)
-// in order to v, reporting the first that fails.
-func (w *fieldWalker) run(a at, v fieldValue, value any, checks ...string) {
-	v.label = a.name
-	for _, c := range checks {
-		name, param, _ := strings.Cut(c, "=")
-		fr := fieldRules[name]
-		v.param = param
-		if fr.ok(v) {
+// label is the field's name in messages: an element of a list is named
+// after the list.
+func (l loc) label() string {
+	if l.name != "" {
+		return l.name
+	}
+	return l.sub[strings.LastIndexByte(l.sub, '/')+1:]
+}
+
+// check is a field rule resolved once, with its parameter.
+type check struct {
+	name  string
+	rule  *fieldRule
+	param string
+}
+
+// checks resolves names of fieldRules ("name=param" for a parameter); a
+// field reports the first of them that fails.
+func checks(names ...string) []check {
+	out := make([]check, len(names))
+	for i, n := range names {
+		name, param, _ := strings.Cut(n, "=")
+		fr, ok := fieldRules[name]
+		if !ok {
+			panic("validate: no field rule " + name) // a programming error, caught by every test
+		}
+		out[i] = check{name: name, rule: &fr, param: param}
+	}
+	return out
+}
+
+// The checks of each field, in order.
+var (
+	nameChecks          = checks("listener-name", "listener-name-doc")
+	portChecks          = checks("listener-port", "reserved-port", "stats-port")
+	httpModeChecks      = checks("listener-mode=" + model.ModeHTTP)
+	tcpModeChecks       = checks("listener-mode=" + model.ModeTCP)
+	maxConnChecks       = checks("maxconn", "maxconn-over-global")
+	timeoutChecks       = checks("timeout")
+	unitChecks          = checks("timeout-unit")
+	schedulerChecks     = checks("scheduler")
+	onOffChecks         = checks("on-off")
+	aclChecks           = checks("acl-entry", "acl-host-bits")
+	certificateChecks   = checks("certificate-id")
+	serverIPChecks      = checks("server-address", "server-hostname")
+	serverPortChecks    = checks("server-port")
+	weightChecks        = checks("server-weight")
+	serverMaxConnChecks = checks("server-maxconn", "server-maxconn-zero")
+	cookieKeyChecks     = checks("cookie-key")
+	cookieModeChecks    = checks("cookie-mode")
+	timerChecks         = checks("cookie-timer")
+	methodChecks        = checks("httpchk-method")
+	uriChecks           = checks("httpchk-uri")
+)
+
+// run applies cs in order to v, reporting the first that fails; num says
+// whether v is an integer field.
+func (w *fieldWalker) run(l loc, v fieldValue, num bool, cs []check) {
+	v.label = l.label()
+	for _, c := range cs {
+		v.param = c.param
+		if c.rule.ok(v) {
 			continue
 		}
-		rule := fr.rule
+		rule := c.rule.rule
 		if rule == "" {
-			rule = name
+			rule = c.name
 		}
-		w.out = append(w.out, fieldProblem{pointer: a.pointer(), rule: rule, message: fr.message(a.name, value, param)})
+		var value any = v.str
+		if num {
+			value = int(v.num)
+		}
+		w.out = append(w.out, fieldProblem{pointer: l.pointer(), rule: rule, message: c.rule.message(v.label, value, c.param)})
 		return
 	}
 }
 
 // str checks a string field; omitEmpty skips an empty one.
-func (w *fieldWalker) str(a at, s string, omitEmpty bool, checks ...string) {
+func (w *fieldWalker) str(l loc, s string, omitEmpty bool, cs []check) {
 	if omitEmpty && s == "" {
 		return
 	}
-	w.run(a, fieldValue{str: s}, s, checks...)
+	w.run(l, fieldValue{str: s}, false, cs)
 }
 
 // num checks an integer field.
-func (w *fieldWalker) num(a at, n int, checks ...string) {
-	w.run(a, fieldValue{num: int64(n)}, n, checks...)
+func (w *fieldWalker) num(l loc, n int, cs []check) {
+	w.run(l, fieldValue{num: int64(n)}, true, cs)
 }
 
-// The checks of the fields HTTP and TCP listeners share.
-func (w *fieldWalker) common(ptr string, name string, port int, mode string, maxConn int,
+// common checks the fields HTTP and TCP listeners share.
+func (w *fieldWalker) common(list string, i int, modeChecks []check, name string, port int, mode string, maxConn int,
 	client, clientUnit, connect, connectUnit, server, serverUnit string) {
-	w.str(field(ptr, "ListenerName"), name, false, "listener-name", "listener-name-doc")
-	w.num(field(ptr, "ListenerPort"), port, "listener-port", "reserved-port", "stats-port")
-	w.str(field(ptr, "ListenerMode"), mode, false, "listener-mode="+modeParam(ptr))
-	w.num(field(ptr, "MaxConn"), maxConn, "maxconn", "maxconn-over-global")
-	w.str(field(ptr, "ClientTimeout"), client, false, "timeout")
-	w.str(field(ptr, "ClientTimeoutUnit"), clientUnit, false, "timeout-unit")
-	w.str(field(ptr, "ConnectTimeout"), connect, false, "timeout")
-	w.str(field(ptr, "ConnectTimeoutUnit"), connectUnit, false, "timeout-unit")
-	w.str(field(ptr, "ServerTimeout"), server, false, "timeout")
-	w.str(field(ptr, "ServerTimeoutUnit"), serverUnit, false, "timeout-unit")
+	at := func(name string) loc { return loc{list: list, i: i, elem: -1, name: name} }
+	w.str(at("ListenerName"), name, false, nameChecks)
+	w.num(at("ListenerPort"), port, portChecks)
+	w.str(at("ListenerMode"), mode, false, modeChecks)
+	w.num(at("MaxConn"), maxConn, maxConnChecks)
+	w.str(at("ClientTimeout"), client, false, timeoutChecks)
+	w.str(at("ClientTimeoutUnit"), clientUnit, false, unitChecks)
+	w.str(at("ConnectTimeout"), connect, false, timeoutChecks)
+	w.str(at("ConnectTimeoutUnit"), connectUnit, false, unitChecks)
+	w.str(at("ServerTimeout"), server, false, timeoutChecks)
+	w.str(at("ServerTimeoutUnit"), serverUnit, false, unitChecks)
 }
 
-// modeParam is the ListenerMode a listener at ptr must have.
-func modeParam(ptr string) string {
-	if strings.HasPrefix(ptr, "/TcpListeners/") {
-		return model.ModeTCP
-	}
-	return model.ModeHTTP
-}
-
-func (w *fieldWalker) acl(ptr string, entries []string) {
-	for i, e := range entries {
-		w.str(at{ptr, "AclWhiteList", i}, e, false, "acl-entry", "acl-host-bits")
+func (w *fieldWalker) acl(list string, i int, entries []string) {
+	for j, e := range entries {
+		w.str(loc{list: list, i: i, sub: "AclWhiteList", elem: j}, e, false, aclChecks)
 	}
 }
 
-func (w *fieldWalker) servers(ptr string, servers []model.BackendServer) {
-	for i := range servers {
-		s := &servers[i]
-		sp := ptr + "/BackendServer/" + strconv.Itoa(i)
-		w.str(field(sp, "IP"), s.IP, false, "server-address", "server-hostname")
-		w.num(field(sp, "Port"), s.Port, "server-port")
-		w.str(field(sp, "Weight"), s.Weight, false, "server-weight")
-		w.num(field(sp, "MaxConn"), s.MaxConn, "server-maxconn", "server-maxconn-zero")
+func (w *fieldWalker) servers(list string, i int, servers []model.BackendServer) {
+	for j := range servers {
+		s := &servers[j]
+		at := func(name string) loc { return loc{list: list, i: i, sub: "BackendServer", elem: j, name: name} }
+		w.str(at("IP"), s.IP, false, serverIPChecks)
+		w.num(at("Port"), s.Port, serverPortChecks)
+		w.str(at("Weight"), s.Weight, false, weightChecks)
+		w.num(at("MaxConn"), s.MaxConn, serverMaxConnChecks)
 	}
 }
 
-func (w *fieldWalker) http(ptr string, h *model.HttpListener) {
-	w.common(ptr, h.ListenerName, h.ListenerPort, h.ListenerMode, h.MaxConn,
+const httpList, tcpList = "HttpListeners", "TcpListeners"
+
+func (w *fieldWalker) http(i int, h *model.HttpListener) {
+	w.common(httpList, i, httpModeChecks, h.ListenerName, h.ListenerPort, h.ListenerMode, h.MaxConn,
 		h.ClientTimeout, h.ClientTimeoutUnit, h.ConnectTimeout, h.ConnectTimeoutUnit, h.ServerTimeout, h.ServerTimeoutUnit)
-	w.str(field(ptr, "Scheduler"), h.Scheduler, false, "scheduler")
-	w.str(field(ptr, "StickySession"), h.StickySession, false, "on-off")
-	w.acl(ptr, h.AclWhiteList)
-	for i := range h.CertificateIds {
-		w.str(field(ptr+"/CertificateIds/"+strconv.Itoa(i), "CertificateId"), h.CertificateIds[i].CertificateId, false, "certificate-id")
+	at := func(sub, name string) loc { return loc{list: httpList, i: i, sub: sub, elem: -1, name: name} }
+	w.str(at("", "Scheduler"), h.Scheduler, false, schedulerChecks)
+	w.str(at("", "StickySession"), h.StickySession, false, onOffChecks)
+	w.acl(httpList, i, h.AclWhiteList)
+	for j := range h.CertificateIds {
+		w.str(loc{list: httpList, i: i, sub: "CertificateIds", elem: j, name: "CertificateId"}, h.CertificateIds[j].CertificateId, false, certificateChecks)
 	}
-	w.servers(ptr, h.BackendServer)
+	w.servers(httpList, i, h.BackendServer)
 	if sp := h.SessionPersistence; sp != nil {
-		p := ptr + "/SessionPersistence"
-		w.str(field(p, "Key"), sp.Key, false, "cookie-key")
-		w.num(field(p, "Mode"), sp.Mode, "cookie-mode")
+		w.str(at("SessionPersistence", "Key"), sp.Key, false, cookieKeyChecks)
+		w.num(at("SessionPersistence", "Mode"), sp.Mode, cookieModeChecks)
 		if t := sp.Timer; t != nil {
-			w.num(field(p+"/Timer", "MaxIdle"), t.MaxIdle, "cookie-timer")
-			w.num(field(p+"/Timer", "MaxLife"), t.MaxLife, "cookie-timer")
+			w.num(at("SessionPersistence/Timer", "MaxIdle"), t.MaxIdle, timerChecks)
+			w.num(at("SessionPersistence/Timer", "MaxLife"), t.MaxLife, timerChecks)
 		}
 	}
 	if o := h.Option; o != nil && o.Httpchk != nil {
-		p := ptr + "/Option/Httpchk"
-		w.str(field(p, "Method"), o.Httpchk.Method, true, "httpchk-method") // "" is the default GET
-		w.str(field(p, "Uri"), o.Httpchk.Uri, false, "httpchk-uri")
+		w.str(at("Option/Httpchk", "Method"), o.Httpchk.Method, true, methodChecks) // "" is the default GET
+		w.str(at("Option/Httpchk", "Uri"), o.Httpchk.Uri, false, uriChecks)
 	}
 }
 
-func (w *fieldWalker) tcp(ptr string, t *model.TcpListener) {
-	w.common(ptr, t.ListenerName, t.ListenerPort, t.ListenerMode, t.MaxConn,
+func (w *fieldWalker) tcp(i int, t *model.TcpListener) {
+	w.common(tcpList, i, tcpModeChecks, t.ListenerName, t.ListenerPort, t.ListenerMode, t.MaxConn,
 		t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit)
-	w.str(field(ptr, "Scheduler"), t.Scheduler, false, "scheduler")
-	w.acl(ptr, t.AclWhiteList)
-	w.servers(ptr, t.BackendServer)
-	w.str(field(ptr, "EnableSourceIp"), t.EnableSourceIp, true, "on-off")
-	w.str(field(ptr, "EnableRepeaterMode"), t.EnableRepeaterMode, true, "on-off")
+	at := func(name string) loc { return loc{list: tcpList, i: i, elem: -1, name: name} }
+	w.str(at("Scheduler"), t.Scheduler, false, schedulerChecks)
+	w.acl(tcpList, i, t.AclWhiteList)
+	w.servers(tcpList, i, t.BackendServer)
+	w.str(at("EnableSourceIp"), t.EnableSourceIp, true, onOffChecks)
+	w.str(at("EnableRepeaterMode"), t.EnableRepeaterMode, true, onOffChecks)
 }

@@ -124,66 +124,98 @@ func (c *checker) run(l *model.Listeners) {
 	c.crossListener(l)
 	for i := range l.HttpListeners {
 		h := &l.HttpListeners[i]
-		ptr := "/HttpListeners/" + strconv.Itoa(i)
-		c.listener(ptr, h.ListenerName, timeouts(h.ClientTimeout, h.ClientTimeoutUnit, h.ConnectTimeout, h.ConnectTimeoutUnit, h.ServerTimeout, h.ServerTimeoutUnit), h.BackendServer)
+		ref := ref{httpList, i}
+		c.listener(ref, h.ListenerName, timeouts(h.ClientTimeout, h.ClientTimeoutUnit, h.ConnectTimeout, h.ConnectTimeoutUnit, h.ServerTimeout, h.ServerTimeoutUnit), h.BackendServer)
 		if sp := h.SessionPersistence; sp != nil {
 			if t := sp.Timer; t != nil && t.MaxIdle > 0 && t.MaxLife > 0 && t.MaxLife <= t.MaxIdle &&
 				t.MaxIdle <= 7200 && t.MaxLife <= 7200 {
-				c.add(ptr+"/SessionPersistence/Timer/MaxLife", RuleCookieTimer,
+				c.add(ref.ptr()+"/SessionPersistence/Timer/MaxLife", RuleCookieTimer,
 					fmt.Sprintf("Timer MaxLife %d must be greater than MaxIdle %d when both are set (0 means not set)", t.MaxLife, t.MaxIdle))
 			}
 			if h.Scheduler == "source" {
-				c.add(ptr+"/SessionPersistence", RuleCookieWithSource,
+				c.add(ref.ptr()+"/SessionPersistence", RuleCookieWithSource,
 					"Scheduler source already keeps each client on one server; SessionPersistence on top changes nothing for clients that keep their address and overrides the hash for those that carry the cookie: use one of the two")
 			}
 		}
 	}
 	for i := range l.TcpListeners {
 		t := &l.TcpListeners[i]
-		ptr := "/TcpListeners/" + strconv.Itoa(i)
-		c.listener(ptr, t.ListenerName, timeouts(t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit), t.BackendServer)
+		ref := ref{tcpList, i}
+		c.listener(ref, t.ListenerName, timeouts(t.ClientTimeout, t.ClientTimeoutUnit, t.ConnectTimeout, t.ConnectTimeoutUnit, t.ServerTimeout, t.ServerTimeoutUnit), t.BackendServer)
 		if t.EnableRepeaterMode == model.On && t.EnableSourceIp != model.On {
-			c.add(ptr+"/EnableRepeaterMode", RuleRepeaterNeedsSourceIP,
+			c.add(ref.ptr()+"/EnableRepeaterMode", RuleRepeaterNeedsSourceIP,
 				`EnableRepeaterMode "on" requires EnableSourceIp "on": a relay must pass the client address on to the servers`)
 		}
 		if t.EnableRepeaterMode == model.On && len(t.AclWhiteList) > 0 {
-			c.add(ptr+"/AclWhiteList", RuleRepeaterWhitelist,
+			c.add(ref.ptr()+"/AclWhiteList", RuleRepeaterWhitelist,
 				"with EnableRepeaterMode on, HAProxy checks AclWhiteList against the relay that connects and sends the PROXY header, not against the client addresses it carries: list the relays' addresses")
 		}
 	}
 }
 
+// ref names a listener: its list and index. Its pointer is built only for
+// a finding.
+type ref struct {
+	list string // httpList or tcpList
+	i    int
+}
+
+func (r ref) ptr() string { return "/" + r.list + "/" + strconv.Itoa(r.i) }
+
 // timeout is one timeout field with its unit.
 type timeout struct{ field, value, unit string }
 
-func timeouts(client, clientUnit, connect, connectUnit, server, serverUnit string) []timeout {
-	return []timeout{{"ClientTimeout", client, clientUnit}, {"ConnectTimeout", connect, connectUnit}, {"ServerTimeout", server, serverUnit}}
+func timeouts(client, clientUnit, connect, connectUnit, server, serverUnit string) [3]timeout {
+	return [3]timeout{{"ClientTimeout", client, clientUnit}, {"ConnectTimeout", connect, connectUnit}, {"ServerTimeout", server, serverUnit}}
 }
 
 // listener checks what HTTP and TCP listeners share beyond single fields.
-func (c *checker) listener(ptr, name string, tos []timeout, servers []model.BackendServer) {
+func (c *checker) listener(r ref, name string, tos [3]timeout, servers []model.BackendServer) {
 	for _, t := range tos {
 		if ms, ok := timeoutMS(t.value, t.unit); ok && ms > maxTimeoutMS {
-			c.add(ptr+"/"+t.field, RuleTimeout,
+			c.add(r.ptr()+"/"+t.field, RuleTimeout,
 				fmt.Sprintf("%s %s%s is %d ms, above HAProxy's limit of %d ms (about 24.8 days)", t.field, t.value, t.unit, ms, maxTimeoutMS))
 		}
 	}
-	if len(servers) == 0 && !c.suppress[ptr+"/BackendServer"] {
-		c.add(ptr+"/BackendServer", RuleNoBackendServers,
+	if len(servers) == 0 && !c.suppress[r.ptr()+"/BackendServer"] {
+		c.add(r.ptr()+"/BackendServer", RuleNoBackendServers,
 			fmt.Sprintf("listener %q has no BackendServer: every request to it will fail until servers are added", name))
 	}
-	seen := map[string]int{}
+	// Two servers are the same when IP and Port are (hostPort writes
+	// each pair one way). Few servers are compared directly; many
+	// (hostile input) through a map, so the cost stays linear.
+	type server struct {
+		ip   string
+		port int
+	}
+	var seen map[server]int
+	if len(servers) > 16 {
+		seen = make(map[server]int, len(servers))
+	}
 	for i, s := range servers {
 		if s.IP == "" || s.Port == 0 {
 			continue
 		}
-		key := hostPort(s.IP, s.Port)
-		if j, ok := seen[key]; ok {
-			c.add(ptr+"/BackendServer/"+strconv.Itoa(i), RuleServerUnique,
-				fmt.Sprintf("BackendServer %s is listed twice in this listener (also BackendServer %d); list each IP:Port once", key, j))
-			continue
+		j := -1
+		if seen != nil {
+			if k, ok := seen[server{s.IP, s.Port}]; ok {
+				j = k
+			} else {
+				seen[server{s.IP, s.Port}] = i
+			}
+		} else {
+			for k, o := range servers[:i] {
+				if o.IP == s.IP && o.Port == s.Port {
+					j = k
+					break
+				}
+			}
 		}
-		seen[key] = i
+		if j >= 0 {
+			key := hostPort(s.IP, s.Port)
+			c.add(r.ptr()+"/BackendServer/"+strconv.Itoa(i), RuleServerUnique,
+				fmt.Sprintf("BackendServer %s is listed twice in this listener (also BackendServer %d); list each IP:Port once", key, j))
+		}
 	}
 }
 
@@ -197,56 +229,59 @@ func hostPort(ip string, port int) string {
 
 // crossListener checks uniqueness across all listeners.
 func (c *checker) crossListener(l *model.Listeners) {
-	// Each map holds the pointer of the first listener with the value;
-	// where names it only for a finding.
-	names := map[string]string{}
-	ports := map[int]string{}
-	keys := map[string]string{}
-	backends := map[string]string{} // NAME-abk of each HTTP listener: the backend it compiles to
+	// Each map holds the first listener with the value; where names it
+	// only for a finding.
+	n := len(l.HttpListeners) + len(l.TcpListeners)
+	names := make(map[string]ref, n)
+	ports := make(map[int]ref, n)
+	keys := make(map[string]ref, len(l.HttpListeners))
+	backends := make(map[string]ref, len(l.HttpListeners)) // NAME-abk of each HTTP listener: the backend it compiles to
 	for i, h := range l.HttpListeners {
 		if h.ListenerName != "" {
-			backends[h.ListenerName+model.BackendSuffix] = "/HttpListeners/" + strconv.Itoa(i)
+			backends[h.ListenerName+model.BackendSuffix] = ref{httpList, i}
 		}
 	}
-	visit := func(ptr, name string, port int) {
+	visit := func(r ref, name string, port int) {
 		if model.IsReservedProxyName(name) {
-			c.add(ptr+"/ListenerName", RuleListenerNameReserved,
+			c.add(r.ptr()+"/ListenerName", RuleListenerNameReserved,
 				fmt.Sprintf("ListenerName %q is the instance's own %q proxy (the status page), which the config keeps; choose another name", name, name))
-		} else if owner, ok := backends[name]; ok {
-			c.add(ptr+"/ListenerName", RuleListenerNameReserved,
-				fmt.Sprintf("ListenerName %q is the name of the backend that %s compiles to; haproxy refuses two proxies with one name, so choose another name", name, c.where(owner)))
+		} else if strings.HasSuffix(name, model.BackendSuffix) {
+			if owner, ok := backends[name]; ok {
+				c.add(r.ptr()+"/ListenerName", RuleListenerNameReserved,
+					fmt.Sprintf("ListenerName %q is the name of the backend that %s compiles to; haproxy refuses two proxies with one name, so choose another name", name, c.where(owner.ptr())))
+			}
 		}
 		if name != "" {
 			if first, ok := names[name]; ok {
-				c.add(ptr+"/ListenerName", RuleListenerNameUnique,
-					fmt.Sprintf("ListenerName %q is already used by %s; names must be unique across HTTP and TCP listeners", name, c.where(first)))
+				c.add(r.ptr()+"/ListenerName", RuleListenerNameUnique,
+					fmt.Sprintf("ListenerName %q is already used by %s; names must be unique across HTTP and TCP listeners", name, c.where(first.ptr())))
 			} else {
-				names[name] = ptr
+				names[name] = r
 			}
 		}
 		if port != 0 {
 			if first, ok := ports[port]; ok {
-				c.add(ptr+"/ListenerPort", RulePortUnique,
-					fmt.Sprintf("ListenerPort %d is already used by %s; each listener needs its own port", port, c.where(first)))
+				c.add(r.ptr()+"/ListenerPort", RulePortUnique,
+					fmt.Sprintf("ListenerPort %d is already used by %s; each listener needs its own port", port, c.where(first.ptr())))
 			} else {
-				ports[port] = ptr
+				ports[port] = r
 			}
 		}
 	}
 	for i, h := range l.HttpListeners {
-		ptr := "/HttpListeners/" + strconv.Itoa(i)
-		visit(ptr, h.ListenerName, h.ListenerPort)
+		r := ref{httpList, i}
+		visit(r, h.ListenerName, h.ListenerPort)
 		if sp := h.SessionPersistence; sp != nil && sp.Key != "" {
 			if first, ok := keys[sp.Key]; ok {
-				c.add(ptr+"/SessionPersistence/Key", RuleCookieKeyUnique,
-					fmt.Sprintf("SessionPersistence Key %q is already used by %s; cookie keys must be unique", sp.Key, c.where(first)))
+				c.add(r.ptr()+"/SessionPersistence/Key", RuleCookieKeyUnique,
+					fmt.Sprintf("SessionPersistence Key %q is already used by %s; cookie keys must be unique", sp.Key, c.where(first.ptr())))
 			} else {
-				keys[sp.Key] = ptr
+				keys[sp.Key] = r
 			}
 		}
 	}
 	for i, t := range l.TcpListeners {
-		visit("/TcpListeners/"+strconv.Itoa(i), t.ListenerName, t.ListenerPort)
+		visit(ref{tcpList, i}, t.ListenerName, t.ListenerPort)
 	}
 }
 

@@ -23,7 +23,6 @@ var (
 	cookieKeyRe       = regexp.MustCompile(cookieKeyField.Pattern)
 	certificateRe     = regexp.MustCompile(model.MustField(model.KindHTTP, "/CertificateIds/*/CertificateId").Pattern)
 	healthURIRe       = regexp.MustCompile(model.MustField(model.KindHTTP, "/Option/Httpchk/Uri").Pattern)
-	positiveIntRe     = regexp.MustCompile(`^[1-9][0-9]*$`)
 )
 
 // GlobalMaxConn is the documented config's global maxconn.
@@ -82,10 +81,24 @@ func isHostname(s string) bool {
 	return strings.Trim(last, "0123456789") != ""
 }
 
+// isPositiveInt reports whether s is a decimal integer above 0 without
+// sign, spaces or leading zeros (^[1-9][0-9]*$).
+func isPositiveInt(s string) bool {
+	if s == "" || s[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // timeoutMS converts a timeout and its unit to milliseconds; ok is false
 // when the value is not a positive decimal integer or the unit is unknown.
 func timeoutMS(value, unit string) (int64, bool) {
-	if !positiveIntRe.MatchString(value) || len(value) > 12 {
+	if !isPositiveInt(value) || len(value) > 12 {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(value, 10, 64)
@@ -103,7 +116,7 @@ func timeoutMS(value, unit string) (int64, bool) {
 
 // weight parses a Weight string.
 func weight(s string) (int, bool) {
-	if !positiveIntRe.MatchString(s) || len(s) > len(strconv.FormatInt(weightField.Max, 10)) {
+	if !isPositiveInt(s) || len(s) > len(strconv.FormatInt(weightField.Max, 10)) {
 		return 0, false
 	}
 	n, _ := strconv.Atoi(s)
