@@ -183,10 +183,18 @@ type Result struct {
 	// or to HAProxy's own defaults, and what the model was given for
 	// them; sorted by line.
 	Notes []Note
-	// Sources maps listeners-relative JSON pointers (/HttpListeners/0,
-	// /HttpListeners/0/MaxConn, /TcpListeners/1/BackendServer/2) to the
-	// config line their value came from.
-	Sources map[string]int
+	// sources says, for each listener of each list, the config lines
+	// its values came from (Line reads them).
+	sources map[string][]listenerSource
+}
+
+// listenerSource is where one listener came from: its header line, the
+// line of each field (by its pointer below the listener: "MaxConn",
+// "SessionPersistence"), and the line of each server.
+type listenerSource struct {
+	header  int
+	fields  map[string]int
+	servers []int
 }
 
 // Note is one value the config does not state for a listener.
@@ -195,20 +203,34 @@ type Note struct {
 	Text string `json:"text"`
 }
 
-// Line returns the config line the value at pointer came from: that of
-// the longest pointer prefix Sources knows, 0 when none.
+// Line returns the config line the value at a listeners-relative JSON
+// pointer (/HttpListeners/0, /HttpListeners/0/MaxConn,
+// /TcpListeners/1/BackendServer/2) came from: that of the longest prefix of
+// the pointer whose line is known, 0 when none.
 func (r *Result) Line(pointer string) int {
-	for p := pointer; p != ""; {
-		if n, ok := r.Sources[p]; ok && n > 0 {
+	list, rest, _ := strings.Cut(strings.TrimPrefix(pointer, "/"), "/")
+	index, rest, _ := strings.Cut(rest, "/")
+	i, err := strconv.Atoi(index)
+	if err != nil || i < 0 || i >= len(r.sources[list]) {
+		return 0
+	}
+	src := r.sources[list][i]
+	for p := rest; p != ""; {
+		if n := src.fields[p]; n > 0 {
 			return n
 		}
-		i := strings.LastIndexByte(p, '/')
-		if i < 0 {
+		if srv, ok := strings.CutPrefix(p, "BackendServer/"); ok && !strings.Contains(srv, "/") {
+			if j, err := strconv.Atoi(srv); err == nil && j >= 0 && j < len(src.servers) && src.servers[j] > 0 {
+				return src.servers[j]
+			}
+		}
+		j := strings.LastIndexByte(p, '/')
+		if j < 0 {
 			break
 		}
-		p = p[:i]
+		p = p[:j]
 	}
-	return 0
+	return src.header
 }
 
 // Explain is Decompile that also says where each value came from and which
@@ -232,7 +254,7 @@ func FromFile(f *parse.File, opts Options) (*model.Listeners, []Loss) {
 }
 
 func explainFile(f *parse.File, opts Options) *Result {
-	d := &decompiler{opts: opts.withDefaults(), file: f, sources: map[string]int{}}
+	d := &decompiler{opts: opts.withDefaults(), file: f, sources: map[string][]listenerSource{}}
 	for _, s := range f.Sections {
 		if s.Kind == "defaults" {
 			d.lastDefaults = s
@@ -247,7 +269,7 @@ func explainFile(f *parse.File, opts Options) *Result {
 		return a.Col < b.Col
 	})
 	sort.SliceStable(d.notes, func(i, j int) bool { return d.notes[i].Line < d.notes[j].Line })
-	return &Result{Listeners: l, Losses: d.losses, Notes: d.notes, Sources: d.sources}
+	return &Result{Listeners: l, Losses: d.losses, Notes: d.notes, sources: d.sources}
 }
 
 // decompiler holds the state of one Decompile call.
@@ -259,7 +281,7 @@ type decompiler struct {
 	lastDefaults *parse.Section
 	losses       []Loss
 	notes        []Note
-	sources      map[string]int
+	sources      map[string][]listenerSource // by list: HttpListeners, TcpListeners
 }
 
 // note records a value the config leaves to defaults.

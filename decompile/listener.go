@@ -102,17 +102,11 @@ func or(line, fallback int) int {
 	return line
 }
 
-// record notes the lines the listener at ptr came from.
+// record notes the lines the listener at ptr came from; listeners are
+// recorded in order.
 func (d *decompiler) record(ptr string, header int, fields map[string]int, servers []int) {
-	d.sources[ptr] = header
-	for field, line := range fields {
-		if line > 0 {
-			d.sources[ptr+"/"+field] = line
-		}
-	}
-	for i, line := range servers {
-		d.sources[fmt.Sprintf("%s/BackendServer/%d", ptr, i)] = line
-	}
+	list := strings.Split(ptr, "/")[1]
+	d.sources[list] = append(d.sources[list], listenerSource{header: header, fields: fields, servers: servers})
 }
 
 // defaultScheduler fills HAProxy's default balance algorithm, roundrobin,
@@ -282,7 +276,7 @@ func (p *proxy) balance() string {
 	}
 	// The field table maps the algorithm back; a word it does not know is
 	// kept as written, for the listener rules to report at this line.
-	if v, ok := model.MustField(model.KindBoth, model.PtrScheduler).FromHAProxy(dir.Fields[1]); ok {
+	if v, ok := field(model.KindBoth, model.PtrScheduler).FromHAProxy(dir.Fields[1]); ok {
 		return v
 	}
 	return dir.Fields[1]
@@ -291,7 +285,7 @@ func (p *proxy) balance() string {
 // spelling returns the haproxy.cfg spelling of value v of the field at ptr
 // (the field table's).
 func spelling(k model.Kind, ptr, v string) string {
-	w, _ := model.MustField(k, ptr).ToHAProxy(v)
+	w, _ := field(k, ptr).ToHAProxy(v)
 	return w
 }
 
@@ -340,7 +334,7 @@ func (p *proxy) cookie() *model.SessionPersistence {
 	sp := &model.SessionPersistence{Key: w[1]}
 	// The Mode words (insert, indirect, nocache) are the field table's
 	// spellings of the cookie modes.
-	mode := model.MustField(model.KindHTTP, model.PtrCookieMode)
+	mode := field(model.KindHTTP, model.PtrCookieMode)
 	modeWord := map[string]bool{}
 	for _, v := range mode.Values {
 		for _, mw := range strings.Fields(v.HAProxy) {

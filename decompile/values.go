@@ -23,7 +23,7 @@ func TimeoutToModel(v string) (value, unit string, ok bool) {
 	if suffix == "" {
 		suffix = "ms" // HAProxy's default unit for timeouts
 	}
-	if u, ok := model.MustField(model.KindBoth, model.PtrTimeoutUnit).FromHAProxy(suffix); ok {
+	if u, ok := field(model.KindBoth, model.PtrTimeoutUnit).FromHAProxy(suffix); ok {
 		return digits, u, true // a unit of the field table
 	}
 	n, err := strconv.ParseUint(digits, 10, 63)
@@ -143,4 +143,34 @@ func sameBindAddress(host, want string) bool {
 		return s
 	}
 	return norm(host) == norm(want)
+}
+
+// fieldKey names an entry of the field table as model.FieldOf finds it.
+type fieldKey struct {
+	kind    model.Kind
+	pointer string
+}
+
+// tableFields are the field table's entries as model.FieldOf returns them,
+// looked up once: FieldOf scans the table and copies the entry, which was a
+// measurable part of decompiling a large config. Read only.
+var tableFields = func() map[fieldKey]model.Field {
+	m := map[fieldKey]model.Field{}
+	for _, f := range model.Fields() {
+		for _, k := range []model.Kind{model.KindHTTP, model.KindTCP, model.KindBoth} {
+			if g, ok := model.FieldOf(k, f.Pointer); ok {
+				m[fieldKey{k, f.Pointer}] = g
+			}
+		}
+	}
+	return m
+}()
+
+// field is model.MustField through tableFields.
+func field(k model.Kind, ptr string) model.Field {
+	f, ok := tableFields[fieldKey{k, ptr}]
+	if !ok {
+		panic("decompile: no field " + ptr + " in " + k.String()) // a programming error, caught by tests
+	}
+	return f
 }

@@ -51,6 +51,14 @@ func (l Line) Fields() []string {
 // unquoted, unescaped '#'. It is for recognising keywords and for rewriting
 // a line word by word without changing how HAProxy reads the other words.
 func Fields(s string) []string {
+	if plain(s) {
+		return plainFields(s)
+	}
+	return tokenFields(s)
+}
+
+// tokenFields is Fields through Tokenize, for any line.
+func tokenFields(s string) []string {
 	toks, _ := Tokenize(s)
 	if len(toks) == 0 {
 		return nil
@@ -60,6 +68,69 @@ func Fields(s string) []string {
 		words[i] = t.Raw(s)
 	}
 	return words
+}
+
+// plain reports whether Tokenize reads s as words split on spaces, tabs
+// and line ends, up to a '#': no quote, backslash or NUL (a '$' expands
+// only inside double quotes). Most lines are plain.
+func plain(s string) bool { return !strings.ContainsAny(s, "\"'\\\x00") }
+
+// plainFields is Fields of a plain line, without Tokenize.
+func plainFields(s string) []string {
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
+	}
+	n := 0
+	for i := 0; i < len(s); {
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		if i < len(s) {
+			n++
+		}
+		for i < len(s) && !isSpace(s[i]) {
+			i++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	words := make([]string, 0, n)
+	for i := 0; i < len(s); {
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		start := i
+		for i < len(s) && !isSpace(s[i]) {
+			i++
+		}
+		if i > start {
+			words = append(words, s[start:i])
+		}
+	}
+	return words
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// headWord returns the first word of a plain line (ok false for a line that
+// is not plain, whose words Fields reads).
+func headWord(s string) (word string, ok bool) {
+	if !plain(s) {
+		return "", false
+	}
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
+	}
+	i := 0
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	start := i
+	for i < len(s) && !isSpace(s[i]) {
+		i++
+	}
+	return s[start:i], true
 }
 
 // IsBlankOrComment reports whether the line has no words.
@@ -124,6 +195,10 @@ func Split(text string) []Section {
 			raw, text = text[:end+1], text[end+1:]
 		}
 		line := Line{Num: num, Raw: raw}
+		if head, ok := headWord(line.Text()); ok && !IsSectionKeyword(head) {
+			cur.Lines = append(cur.Lines, line) // the usual case, read without splitting the line
+			continue
+		}
 		if words := line.Fields(); len(words) > 0 && IsSectionKeyword(words[0]) {
 			if cur.Kind != "" || len(cur.Lines) > 0 {
 				sections = append(sections, cur)

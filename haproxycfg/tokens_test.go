@@ -1,6 +1,7 @@
 package haproxycfg
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -125,6 +126,39 @@ func TestTokenSpans(t *testing.T) {
 		}
 		if f := Fields(tt.line); !reflect.DeepEqual(f, tt.raw) {
 			t.Errorf("Fields(%q) = %q, want %q", tt.line, f, tt.raw)
+		}
+	}
+}
+
+// TestPlainFields: the words of plain lines, read without Tokenize, are
+// Tokenize's, and so is the first word headWord reads.
+func TestPlainFields(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "ab:.-$# \t\r"
+	for range 20000 {
+		b := make([]byte, r.IntN(16))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		s := string(b)
+		if !plain(s) {
+			t.Fatalf("%q: not plain", s)
+		}
+		want := tokenFields(s)
+		if got := plainFields(s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: plainFields %q, Tokenize %q", s, got, want)
+		}
+		head, ok := headWord(s)
+		if wantHead := ""; !ok || (len(want) > 0 && head != want[0]) || (len(want) == 0 && head != wantHead) {
+			t.Fatalf("%q: headWord %q %v, words %q", s, head, ok, want)
+		}
+	}
+	for _, s := range []string{`a "b"`, `a 'b'`, `a\ b`, "a\x00b"} {
+		if plain(s) {
+			t.Errorf("%q: plain", s)
+		}
+		if _, ok := headWord(s); ok {
+			t.Errorf("%q: headWord read it", s)
 		}
 	}
 }

@@ -280,7 +280,11 @@ func tooManySections(sections []haproxycfg.Section) error {
 // fails only when config-parser cannot be run on the text (a line longer
 // than it reads); everything config-parser does not understand is reported
 // through Directive.Unprocessed.
-func Parse(text []byte) (*File, error) {
+func Parse(text []byte) (*File, error) { return parse(text, true) }
+
+// parse is Parse; local lets it read plain server lines itself
+// (localServerLine). Tests compare the two.
+func parse(text []byte, local bool) (*File, error) {
 	if err := tooManyLines(text); err != nil {
 		return nil, err
 	}
@@ -324,7 +328,7 @@ func Parse(text []byte) (*File, error) {
 		s.Known = known
 		for _, l := range ts.Body() {
 			t := l.Text()
-			words, comment := common.StringSplitWithCommentIgnoreEmpty(t)
+			words, comment := splitWords(t)
 			if len(words) == 0 {
 				continue
 			}
@@ -376,6 +380,10 @@ func Parse(text []byte) (*File, error) {
 			b.fed.WriteString("\n")
 		}
 		for _, d := range s.Directives {
+			if local && localServerLine(s.Kind, d.Text) {
+				d.Keyword = "server" // processed; Data is left nil
+				continue
+			}
 			b.fed.WriteString(d.Text + "\n")
 			g.dirs = append(g.dirs, d)
 		}
@@ -383,6 +391,7 @@ func Parse(text []byte) (*File, error) {
 
 	parseMu.Lock()
 	defer parseMu.Unlock()
+	known := hasParser{}
 	for _, b := range batches {
 		if len(b.groups) == 0 {
 			continue
@@ -404,7 +413,7 @@ func Parse(text []byte) (*File, error) {
 		}
 		b.fed = strings.Builder{}
 		for _, g := range b.groups {
-			if err := annotate(p, g.typ, g.name, g.dirs); err != nil {
+			if err := annotate(p, g.typ, g.name, g.dirs, known); err != nil {
 				return nil, err
 			}
 		}
@@ -429,6 +438,80 @@ func newParser(text string) (p parser.Parser, err error) {
 	return parser.New(options.String(text), options.UseListenSectionParsers, options.NoNamedDefaultsFrom)
 }
 
+// splitWords splits a line into words and comment as config-parser does
+// (common.StringSplitWithCommentIgnoreEmpty), without its rune-by-rune
+// copy for lines of plain ASCII without quotes or backslashes: there it
+// splits on spaces and tabs, and a '#' starts the comment, whose leading
+// spaces it drops. TestSplitWords compares the two.
+func splitWords(line string) (words []string, comment string) {
+	n := 0
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c >= 0x80 || c == '"' || c == '\'' || c == '\\':
+			return common.StringSplitWithCommentIgnoreEmpty(line)
+		case c == ' ' || c == '\t':
+		case c == '#':
+			i = len(line)
+		default:
+			if i == 0 || line[i-1] == ' ' || line[i-1] == '\t' {
+				n++
+			}
+		}
+	}
+	words = make([]string, 0, n)
+	for i := 0; i < len(line); {
+		switch c := line[i]; c {
+		case ' ', '\t':
+			i++
+			continue
+		case '#':
+			return words, strings.TrimLeft(line[i+1:], " ")
+		}
+		start := i
+		for i < len(line) && line[i] != ' ' && line[i] != '\t' && line[i] != '#' {
+			i++
+		}
+		words = append(words, line[start:i])
+	}
+	return words, ""
+}
+
+// localServerLine reports whether text is a `server` line of a backend or
+// listen section that config-parser's verdict is known for without running
+// it: plain words (printable ASCII without quotes or backslashes, so that
+// config-parser's split and HAProxy's agree), at least three before any
+// comment. config-parser v5.1.6 takes every such line (parsers/server.go:
+// three words or more), and reading its options was 40% of its time on a
+// large config; nothing in lbconf reads its value of a server line (Data).
+// TestLocalServerLines checks the verdicts against config-parser's own.
+func localServerLine(kind, text string) bool {
+	if kind != "backend" && kind != "listen" {
+		return false
+	}
+	if k := strings.IndexByte(text, '#'); k >= 0 {
+		text = text[:k] // config-parser and HAProxy read a comment from here
+	}
+	words := 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c == ' ' || c == '\t' {
+			i++
+			continue
+		}
+		start := i
+		for ; i < len(text) && text[i] != ' ' && text[i] != '\t'; i++ {
+			if c := text[i]; c < 0x21 || c > 0x7e || c == '"' || c == '\'' || c == '\\' {
+				return false
+			}
+		}
+		if words == 0 && text[start:i] != "server" {
+			return false
+		}
+		words++
+	}
+	return words >= 3
+}
+
 // sectionsPerParse is how many sections one config-parser run reads.
 // Larger batches save nothing measurable; smaller ones pay config-parser's
 // fixed cost per run (its default global and defaults sections) more often.
@@ -436,7 +519,7 @@ const sectionsPerParse = 256
 
 // annotate fills Keyword, Unprocessed, OverriddenBy and Data of the
 // directives config-parser read as section (typ, name).
-func annotate(p parser.Parser, typ parser.Section, name string, dirs []*Directive) error {
+func annotate(p parser.Parser, typ parser.Section, name string, dirs []*Directive, known hasParser) error {
 	var unprocessed []types.UnProcessed
 	raw, err := p.Get(typ, name, "")
 	switch {
@@ -454,7 +537,7 @@ func annotate(p parser.Parser, typ parser.Section, name string, dirs []*Directiv
 	var order []string
 	j := 0
 	for _, d := range dirs {
-		d.Keyword = keyword(p, typ, d.Fields)
+		d.Keyword = keyword(p, typ, d.Fields, known)
 		if j < len(unprocessed) && unprocessed[j].Value == strings.TrimSpace(d.Text) {
 			d.Unprocessed = true
 			j++
@@ -502,18 +585,39 @@ func annotate(p parser.Parser, typ parser.Section, name string, dirs []*Directiv
 
 // keyword finds the parser config-parser would use for a line: the first
 // run of leading words that names one, also after a leading "no".
-func keyword(p parser.Parser, typ parser.Section, words []string) string {
+func keyword(p parser.Parser, typ parser.Section, words []string, known hasParser) string {
 	for i := 1; i <= len(words); i++ {
-		if k := strings.Join(words[:i], " "); p.HasParser(typ, k) {
+		if k := strings.Join(words[:i], " "); known.has(p, typ, k) {
 			return k
 		}
 	}
 	if len(words) > 1 && words[0] == "no" {
 		for i := 2; i <= len(words); i++ {
-			if k := strings.Join(words[1:i], " "); p.HasParser(typ, k) {
+			if k := strings.Join(words[1:i], " "); known.has(p, typ, k) {
 				return k
 			}
 		}
 	}
 	return ""
+}
+
+// hasParser remembers config-parser's answers to HasParser, which are the
+// same for every section of a type: config-parser's own lookup walks its
+// sections of the type each time, a tenth of decompile's time on a large
+// config. One Parse call keeps one.
+type hasParser map[parserKey]bool
+
+type parserKey struct {
+	typ  parser.Section
+	name string
+}
+
+func (h hasParser) has(p parser.Parser, typ parser.Section, name string) bool {
+	k := parserKey{typ, name}
+	v, ok := h[k]
+	if !ok {
+		v = p.HasParser(typ, name)
+		h[k] = v
+	}
+	return v
 }

@@ -3,10 +3,15 @@ package parse
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/haproxytech/config-parser/v5/common"
 	"github.com/haproxytech/config-parser/v5/types"
 )
 
@@ -40,8 +45,11 @@ func TestParse(t *testing.T) {
 			"frontend a\n  bogus 1\n  maxconn 1\n  maxconn x\n  maxconn 2\n  # c\n\n  bind :80 foo\n",
 			"[frontend a known=true]\n2 \"\" unprocessed\n3 \"maxconn\" overridden-by=5\n4 \"maxconn\" unprocessed\n5 \"maxconn\" data\n8 \"bind\" data\n"},
 		{"two sections with one name keep their own lines",
-			"backend b\n  server a 1.1.1.1:1\nbackend b\n  server c 1.1.1.2:1\n  server d 1.1.1.3:1\n",
-			"[backend b known=true]\n2 \"server\" data\n[backend b known=true]\n4 \"server\" data\n5 \"server\" data\n"},
+			"backend b\n  acl a src 1.1.1.1\nbackend b\n  acl c src 1.1.1.2\n  acl d src 1.1.1.3\n",
+			"[backend b known=true]\n2 \"acl\" data\n[backend b known=true]\n4 \"acl\" data\n5 \"acl\" data\n"},
+		{"plain server lines are read without config-parser: processed, no data",
+			"backend b\n  server a 1.1.1.1:1\n  server b\n  server \"c\" 1.1.1.2:1\n",
+			"[backend b known=true]\n2 \"server\"\n3 \"server\" unprocessed\n4 \"server\" data\n"},
 		{"global sections merge",
 			"global\n  maxconn 1\nglobal\n  maxconn 2\n",
 			"[global known=true]\n2 \"maxconn\" overridden-by=4\n[global known=true]\n4 \"maxconn\" data\n"},
@@ -98,8 +106,10 @@ func TestData(t *testing.T) {
 	if v, ok := d[0].Data.(*types.SimpleTimeout); !ok || v.Value != "5s" {
 		t.Errorf("timeout data %#v", d[0].Data)
 	}
-	if v, ok := d[1].Data.(types.Server); !ok || v.Address != "1.1.1.1:1" {
-		t.Errorf("server data %#v", d[1].Data)
+	// Plain server lines are read without config-parser (localServerLine):
+	// processed, with no Data.
+	if d[1].Keyword != "server" || d[1].Unprocessed || d[1].Data != nil {
+		t.Errorf("server line: keyword %q, unprocessed %v, data %#v", d[1].Keyword, d[1].Unprocessed, d[1].Data)
 	}
 	if c := d[1].Col(2); c != 12 {
 		t.Errorf("Col(2) = %d, want 12", c)
@@ -164,4 +174,81 @@ func TestConcurrentParse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestLocalServerLines: the server lines Parse reads itself get the
+// keyword and verdict config-parser gives them, in every config of the
+// repository and in lines made to probe the split.
+func TestLocalServerLines(t *testing.T) {
+	var texts [][]byte
+	for _, pattern := range []string{"../../testdata/*/*.cfg", "../../testdata/*/*/*.cfg", "../../examples/*.cfg"} {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts = append(texts, data)
+		}
+	}
+	if len(texts) < 20 {
+		t.Fatalf("found only %d configs", len(texts))
+	}
+	var probe strings.Builder
+	for _, kind := range []string{"backend b", "listen l", "frontend f", "defaults", "peers p"} {
+		probe.WriteString(kind + "\n")
+		for _, line := range []string{
+			"server a 1.2.3.4:80", "server a", "server a # 1.2.3.4:80", "server a 1.2.3.4:80#c", "  server\ta\t1.2.3.4:80 check",
+			"server a 1.2.3.4:80 weight 10 maxconn 5 check cookie x send-proxy", "server-template s 3 h:80", "servers a b c",
+			"server a \"b c\"", "server \"a b\"", "server a b\\ c", "server a 'b' c", "server a b c é", "server #a b c",
+		} {
+			probe.WriteString("    " + line + "\n")
+		}
+	}
+	texts = append(texts, []byte(probe.String()))
+	local := 0
+	for _, text := range texts {
+		got, err1 := parse(text, true)
+		want, err2 := parse(text, false)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("errors differ: %v, %v", err1, err2)
+		}
+		if err1 != nil {
+			continue
+		}
+		for i, s := range want.Sections {
+			for j, d := range s.Directives {
+				g := got.Sections[i].Directives[j]
+				if g.Keyword != d.Keyword || g.Unprocessed != d.Unprocessed || g.OverriddenBy != d.OverriddenBy {
+					t.Errorf("%s line %d %q: read as %q unprocessed=%v overridden=%d, config-parser says %q %v %d",
+						s.Label(), d.Line, d.Text, g.Keyword, g.Unprocessed, g.OverriddenBy, d.Keyword, d.Unprocessed, d.OverriddenBy)
+				}
+				if localServerLine(s.Kind, d.Text) {
+					local++
+				}
+			}
+		}
+	}
+	if local < 50 {
+		t.Errorf("only %d server lines read locally: the test checks too little", local)
+	}
+}
+
+// TestSplitWords: splitWords is config-parser's split, on random lines of
+// characters that matter to it.
+func TestSplitWords(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const alphabet = "ab:# \t\\\"'é\r"
+	for range 50000 {
+		var b strings.Builder
+		for range r.IntN(14) {
+			b.WriteString(string([]rune(alphabet)[r.IntN(len([]rune(alphabet)))]))
+		}
+		line := b.String()
+		gotW, gotC := splitWords(line)
+		wantW, wantC := common.StringSplitWithCommentIgnoreEmpty(line)
+		if !reflect.DeepEqual(gotW, wantW) || gotC != wantC {
+			t.Fatalf("%q: splitWords %q %q, config-parser %q %q", line, gotW, gotC, wantW, wantC)
+		}
+	}
 }
