@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/model"
@@ -152,9 +153,9 @@ type fieldKey struct {
 }
 
 // tableFields are the field table's entries as model.FieldOf returns them,
-// looked up once: FieldOf scans the table and copies the entry, which was a
+// looked up once, on first use: FieldOf scans the table and copies the entry, which was a
 // measurable part of decompiling a large config. Read only.
-var tableFields = func() map[fieldKey]model.Field {
+var tableFields = sync.OnceValue(func() map[fieldKey]model.Field {
 	m := map[fieldKey]model.Field{}
 	for _, f := range model.Fields() {
 		for _, k := range []model.Kind{model.KindHTTP, model.KindTCP, model.KindBoth} {
@@ -164,11 +165,11 @@ var tableFields = func() map[fieldKey]model.Field {
 		}
 	}
 	return m
-}()
+})
 
 // field is model.MustField through tableFields.
 func field(k model.Kind, ptr string) model.Field {
-	f, ok := tableFields[fieldKey{k, ptr}]
+	f, ok := tableFields()[fieldKey{k, ptr}]
 	if !ok {
 		panic("decompile: no field " + ptr + " in " + k.String()) // a programming error, caught by tests
 	}

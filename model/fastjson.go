@@ -3,6 +3,7 @@ package model
 import (
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // The fast path of Decode. Most listener documents in a repository are
@@ -302,22 +303,27 @@ func fieldsOf(t reflect.Type, k Kind, parent string) fields {
 	return f
 }
 
-// fastFields are the field sets of the model's types, by kind where the
+// fastFields are built on first use, not when lbconf starts.
+var fastFields = sync.OnceValue(func() *fastFieldSets {
+	return &fastFieldSets{
+		http:       fieldsOf(reflect.TypeOf(HttpListener{}), KindHTTP, ""),
+		tcp:        fieldsOf(reflect.TypeOf(TcpListener{}), KindTCP, ""),
+		cert:       fieldsOf(reflect.TypeOf(Certificate{}), KindHTTP, "/CertificateIds/*"),
+		httpServer: fieldsOf(reflect.TypeOf(BackendServer{}), KindHTTP, "/BackendServer/*"),
+		tcpServer:  fieldsOf(reflect.TypeOf(BackendServer{}), KindTCP, "/BackendServer/*"),
+		cookie:     fieldsOf(reflect.TypeOf(SessionPersistence{}), KindHTTP, "/SessionPersistence"),
+		timer:      fieldsOf(reflect.TypeOf(Timer{}), KindHTTP, "/SessionPersistence/Timer"),
+		option:     fieldsOf(reflect.TypeOf(Option{}), KindHTTP, "/Option"),
+		httpchk:    fieldsOf(reflect.TypeOf(Httpchk{}), KindHTTP, "/Option/Httpchk"),
+	}
+})
+
+// fastFieldSets are the field sets of the model's types, by kind where the
 // table's required fields differ.
-var fastFields = struct {
+type fastFieldSets struct {
 	http, tcp, cert                fields
 	httpServer, tcpServer          fields
 	cookie, timer, option, httpchk fields
-}{
-	http:       fieldsOf(reflect.TypeOf(HttpListener{}), KindHTTP, ""),
-	tcp:        fieldsOf(reflect.TypeOf(TcpListener{}), KindTCP, ""),
-	cert:       fieldsOf(reflect.TypeOf(Certificate{}), KindHTTP, "/CertificateIds/*"),
-	httpServer: fieldsOf(reflect.TypeOf(BackendServer{}), KindHTTP, "/BackendServer/*"),
-	tcpServer:  fieldsOf(reflect.TypeOf(BackendServer{}), KindTCP, "/BackendServer/*"),
-	cookie:     fieldsOf(reflect.TypeOf(SessionPersistence{}), KindHTTP, "/SessionPersistence"),
-	timer:      fieldsOf(reflect.TypeOf(Timer{}), KindHTTP, "/SessionPersistence/Timer"),
-	option:     fieldsOf(reflect.TypeOf(Option{}), KindHTTP, "/Option"),
-	httpchk:    fieldsOf(reflect.TypeOf(Httpchk{}), KindHTTP, "/Option/Httpchk"),
 }
 
 // members reads an object of the type described by f: read reads the value
@@ -339,7 +345,7 @@ func (p *fastScanner) members(f *fields, read func(key string) bool) bool {
 }
 
 func (p *fastScanner) http(h *HttpListener) bool {
-	return p.members(&fastFields.http, func(key string) bool {
+	return p.members(&fastFields().http, func(key string) bool {
 		switch key {
 		case "ListenerName":
 			return p.str(&h.ListenerName)
@@ -371,7 +377,7 @@ func (p *fastScanner) http(h *HttpListener) bool {
 			return list(p, &h.CertificateIds, (*fastScanner).certificate)
 		case "BackendServer":
 			return list(p, &h.BackendServer, func(p *fastScanner, s *BackendServer) bool {
-				return p.server(&fastFields.httpServer, s)
+				return p.server(&fastFields().httpServer, s)
 			})
 		case "SessionPersistence":
 			h.SessionPersistence = &SessionPersistence{}
@@ -385,7 +391,7 @@ func (p *fastScanner) http(h *HttpListener) bool {
 }
 
 func (p *fastScanner) tcp(t *TcpListener) bool {
-	return p.members(&fastFields.tcp, func(key string) bool {
+	return p.members(&fastFields().tcp, func(key string) bool {
 		switch key {
 		case "ListenerName":
 			return p.str(&t.ListenerName)
@@ -413,7 +419,7 @@ func (p *fastScanner) tcp(t *TcpListener) bool {
 			return p.strings(&t.AclWhiteList)
 		case "BackendServer":
 			return list(p, &t.BackendServer, func(p *fastScanner, s *BackendServer) bool {
-				return p.server(&fastFields.tcpServer, s)
+				return p.server(&fastFields().tcpServer, s)
 			})
 		case "EnableSourceIp":
 			return p.str(&t.EnableSourceIp)
@@ -425,7 +431,7 @@ func (p *fastScanner) tcp(t *TcpListener) bool {
 }
 
 func (p *fastScanner) certificate(c *Certificate) bool {
-	return p.members(&fastFields.cert, func(key string) bool {
+	return p.members(&fastFields().cert, func(key string) bool {
 		switch key {
 		case "CertificateId":
 			return p.str(&c.CertificateId)
@@ -454,7 +460,7 @@ func (p *fastScanner) server(f *fields, s *BackendServer) bool {
 
 func (p *fastScanner) cookie(sp *SessionPersistence) bool {
 	sp.preset()
-	return p.members(&fastFields.cookie, func(key string) bool {
+	return p.members(&fastFields().cookie, func(key string) bool {
 		switch key {
 		case "Key":
 			return p.str(&sp.Key)
@@ -462,7 +468,7 @@ func (p *fastScanner) cookie(sp *SessionPersistence) bool {
 			return p.integer(&sp.Mode)
 		case "Timer":
 			sp.Timer = &Timer{}
-			return p.members(&fastFields.timer, func(key string) bool {
+			return p.members(&fastFields().timer, func(key string) bool {
 				switch key {
 				case "MaxIdle":
 					return p.integer(&sp.Timer.MaxIdle)
@@ -477,13 +483,13 @@ func (p *fastScanner) cookie(sp *SessionPersistence) bool {
 }
 
 func (p *fastScanner) option(o *Option) bool {
-	return p.members(&fastFields.option, func(key string) bool {
+	return p.members(&fastFields().option, func(key string) bool {
 		if key != "Httpchk" {
 			return false
 		}
 		o.Httpchk = &Httpchk{}
 		o.Httpchk.preset()
-		return p.members(&fastFields.httpchk, func(key string) bool {
+		return p.members(&fastFields().httpchk, func(key string) bool {
 			switch key {
 			case "Method":
 				return p.str(&o.Httpchk.Method)

@@ -10,7 +10,15 @@ package keywords
 
 //go:generate go run ./internal/gen -ref ../../../shared/reference/haproxy-keywords -o tables_gen.go
 
-import "github.com/lbconf/lbconf/haproxycfg/version"
+import (
+	"sync"
+
+	"github.com/lbconf/lbconf/haproxycfg/version"
+)
+
+// tables are built on first use: building them was a tenth of lbconf's
+// start-up (issue 10).
+var tables = sync.OnceValue(buildTables)
 
 // Proxy says where a proxy keyword may appear.
 type Proxy struct {
@@ -56,16 +64,17 @@ type Table struct {
 
 // All returns every table, oldest version first. Callers must not modify
 // them.
-func All() []*Table { return tables }
+func All() []*Table { return tables() }
 
 // For returns the table of the newest version that is not newer than v, and
 // whether v is older than every table (then the oldest is returned).
 func For(v version.Version) (t *Table, older bool) {
-	t = tables[0]
-	for _, x := range tables {
+	all := tables()
+	t = all[0]
+	for _, x := range all {
 		if v.AtLeast(x.Version) {
 			t = x
 		}
 	}
-	return t, v.Less(tables[0].Version)
+	return t, v.Less(all[0].Version)
 }
