@@ -15,8 +15,10 @@
 package compiler
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/lbconf/lbconf/finding"
 	"github.com/lbconf/lbconf/model"
@@ -84,12 +86,27 @@ func (e *InvalidError) Error() string {
 // (model's decoders apply the API's default of 1 to an absent Mode), and an
 // empty Httpchk Method is GET.
 func Compile(listeners *model.Listeners, opts Options) ([]byte, error) {
+	size := 4096
+	if listeners != nil {
+		size += 1024 * (len(listeners.HttpListeners) + len(listeners.TcpListeners)) // about 1 KB each: allocate once
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	if err := CompileTo(buf, listeners, opts); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// CompileTo is Compile writing the text to w as it is rendered, without
+// holding all of it. Every check runs before the first byte is written:
+// on an error other than one writing to w, nothing is written.
+func CompileTo(w io.Writer, listeners *model.Listeners, opts Options) error {
 	if listeners == nil {
-		return nil, errors.New("compile: no listeners (nil *model.Listeners)")
+		return errors.New("compile: no listeners (nil *model.Listeners)")
 	}
 	s, err := opts.settings()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var errs, warnings []finding.Finding
 	defer func() {
@@ -130,31 +147,30 @@ func Compile(listeners *model.Listeners, opts Options) ([]byte, error) {
 	if opts.Base != nil {
 		base, err = keepBase(opts.Base, s, generatedProxies(listeners))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		split(base.errs)
 		split(base.warnings)
 	}
 	if len(errs) > 0 {
 		finding.Sort(errs)
-		return nil, &InvalidError{Findings: errs}
+		return &InvalidError{Findings: errs}
 	}
 
 	cfg, unsafe := prepare(listeners, s)
 	if len(unsafe) > 0 {
 		finding.Sort(unsafe)
-		return nil, &InvalidError{Findings: unsafe}
+		return &InvalidError{Findings: unsafe}
 	}
 	if opts.Base != nil {
 		cfg.Prelude = base.prelude
 	} else {
 		cfg.Default = &render.Prelude{StatsAuth: s.statsAuth}
 	}
-	out, err := render.Bytes(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("compile: %w", err)
+	if err := render.Render(w, cfg); err != nil {
+		return fmt.Errorf("compile: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // generatedProxies names the sections the listeners compile to.

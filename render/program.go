@@ -1,7 +1,7 @@
 package render
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -219,11 +219,11 @@ func printable(t reflect.Type) bool {
 }
 
 // run writes the program for data dot (also $) to out.
-func (p program) run(out *bytes.Buffer, dot reflect.Value) error {
+func (p program) run(out *bufio.Writer, dot reflect.Value) error {
 	return p.exec(out, dot, dot)
 }
 
-func (p program) exec(out *bytes.Buffer, dot, root reflect.Value) error {
+func (p program) exec(out *bufio.Writer, dot, root reflect.Value) error {
 	for i := range p {
 		o := &p[i]
 		if o.kind == opText {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"math/rand/v2"
 	"reflect"
@@ -81,9 +82,11 @@ func TestProgramMatchesTemplate(t *testing.T) {
 		if err := tmpl.ExecuteTemplate(&want, rootTemplate, c); err != nil {
 			t.Fatal(err)
 		}
-		if err := p.run(&got, reflect.ValueOf(c)); err != nil {
+		bw := bufio.NewWriter(&got)
+		if err := p.run(bw, reflect.ValueOf(c)); err != nil {
 			t.Fatal(err)
 		}
+		bw.Flush()
 		if got.String() != want.String() {
 			t.Fatalf("config %d (%+v):\nprogram:\n%s\ntemplate:\n%s", i, c, got.String(), want.String())
 		}
@@ -122,9 +125,11 @@ func TestProgramRefuses(t *testing.T) {
 	}
 	for _, d := range []data{{}, {Name: "n", Items: []string{"a", "b"}, Inner: &struct{ X []int }{}}} {
 		var got, want bytes.Buffer
-		if err := p.run(&got, reflect.ValueOf(d)); err != nil {
+		bw := bufio.NewWriter(&got)
+		if err := p.run(bw, reflect.ValueOf(d)); err != nil {
 			t.Fatal(err)
 		}
+		bw.Flush()
 		if err := set.Execute(&want, d); err != nil {
 			t.Fatal(err)
 		}

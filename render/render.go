@@ -9,6 +9,7 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"embed"
 	"fmt"
@@ -119,42 +120,43 @@ type TCPListener struct {
 	Servers []string
 }
 
-// Render writes c as haproxy.cfg text to w. It refuses (before writing
-// anything) a Config whose generated fields hold a character that could end
-// a line or start a comment: fields are meant to be prepared and checked by
-// the caller, and this is the last line of defence.
+// Render writes c as haproxy.cfg text to w, as it goes (it holds no copy
+// of the whole text). It refuses (before writing anything) a Config whose
+// generated fields hold a character that could end a line or start a
+// comment: fields are meant to be prepared and checked by the caller, and
+// this is the last line of defence. An error writing to w is returned.
 func Render(w io.Writer, c *Config) error {
-	b, err := Bytes(c)
+	if c == nil {
+		return fmt.Errorf("render: nil config")
+	}
+	if err := c.check(); err != nil {
+		return err
+	}
+	t, err := templates()
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(b)
-	return err
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if p, perr := rootProgram(); perr == nil {
+		err = p.run(bw, reflect.ValueOf(c))
+	} else {
+		err = t.ExecuteTemplate(bw, rootTemplate, c)
+	}
+	if err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	return bw.Flush()
 }
 
 // Bytes renders c and returns the text. See Render.
 func Bytes(c *Config) ([]byte, error) {
-	if c == nil {
-		return nil, fmt.Errorf("render: nil config")
+	size := 4096
+	if c != nil {
+		size += 1024 * (len(c.HTTP) + len(c.TCP)) // about 1 KB per listener: allocate once
 	}
-	if err := c.check(); err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	if err := Render(buf, c); err != nil {
 		return nil, err
-	}
-	t, err := templates()
-	if err != nil {
-		return nil, err
-	}
-	// About 1 KB per listener is written: allocate once, not from zero
-	// (and not through Buffer.Grow, which clears what it allocates).
-	buf := bytes.NewBuffer(make([]byte, 0, 4096+1024*(len(c.HTTP)+len(c.TCP))))
-	if p, err := rootProgram(); err == nil {
-		if err := p.run(buf, reflect.ValueOf(c)); err != nil {
-			return nil, fmt.Errorf("render: %w", err)
-		}
-		return buf.Bytes(), nil
-	}
-	if err := t.ExecuteTemplate(buf, rootTemplate, c); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
 	}
 	return buf.Bytes(), nil
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
@@ -102,7 +104,29 @@ func compileAction(c *cli.Context) error {
 	var warnings []finding.Finding
 	opts.Warnings = func(f finding.Finding) { warnings = append(warnings, locate(doc, f)) }
 
-	out, err := compiler.Compile(&doc.Listeners, opts)
+	// The config is written as it is rendered (compiler.CompileTo runs
+	// every check first): standard output, or a temporary file renamed
+	// over --output. A file that will hold a password (a stats auth, or a
+	// --base with one) is created 0600, never wider, before anything is
+	// written to it.
+	dest := c.String("output")
+	var err2 error
+	render := func(w io.Writer) error {
+		err2 = compiler.CompileTo(w, &doc.Listeners, opts)
+		return err2
+	}
+	if dest == "" || dest == "-" {
+		bw := bufio.NewWriterSize(c.App.Writer, 64<<10)
+		if render(bw) == nil {
+			if err := bw.Flush(); err != nil {
+				err2 = fmt.Errorf("writing standard output: %w", err)
+			}
+		}
+		err = err2
+	} else {
+		private := auth != "" || (opts.Base != nil && haproxycfg.HoldsSecret(string(opts.Base)))
+		err = atomicfile.WriteStream(dest, 0o644, private, render)
+	}
 	var invalid *compiler.InvalidError
 	var optErr *compiler.OptionError
 	switch {
@@ -122,21 +146,6 @@ func compileAction(c *cli.Context) error {
 		return &exitErr{code: exitError, err: err}
 	}
 	printFindings(c, warnings)
-
-	dest := c.String("output")
-	if dest == "" || dest == "-" {
-		if _, err := c.App.Writer.Write(out); err != nil {
-			return &exitErr{code: exitError, err: fmt.Errorf("writing standard output: %w", err)}
-		}
-		return nil
-	}
-	write := func(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) }
-	if haproxycfg.HoldsSecret(string(out)) {
-		write = atomicfile.WritePrivate // a stats auth password: 0600, never wider
-	}
-	if err := write(dest, out); err != nil {
-		return &exitErr{code: exitError, err: err}
-	}
 	return nil
 }
 

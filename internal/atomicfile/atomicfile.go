@@ -6,6 +6,7 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,17 +19,35 @@ import (
 // (/dev/null, /dev/stdout, a FIFO) is written to directly, as a shell
 // redirection would. Anything else that is not a regular file is refused.
 func Write(path string, data []byte, perm fs.FileMode) error {
-	return write(path, data, perm, false)
+	return write(path, perm, false, bytesOf(data))
 }
 
 // WritePrivate is Write for data that holds a secret (a `stats auth`
 // password): a new file gets mode 0600, and an existing one keeps its mode
 // without the bits 0600 does not have (never wider than 0600).
 func WritePrivate(path string, data []byte) error {
-	return write(path, data, 0o600, true)
+	return write(path, 0o600, true, bytesOf(data))
 }
 
-func write(path string, data []byte, perm fs.FileMode, private bool) (err error) {
+// WriteStream is Write (WritePrivate when private) for content that fill
+// writes as it is produced, without a copy of all of it in memory. When
+// fill fails, path is left as it was and fill's error is returned.
+func WriteStream(path string, perm fs.FileMode, private bool, fill func(io.Writer) error) error {
+	if private {
+		perm = 0o600
+	}
+	return write(path, perm, private, fill)
+}
+
+// bytesOf is the fill function that writes data.
+func bytesOf(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
+}
+
+func write(path string, perm fs.FileMode, private bool, content func(io.Writer) error) (err error) {
 	if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		real, err := filepath.EvalSymlinks(path)
 		if err != nil {
@@ -38,7 +57,7 @@ func write(path string, data []byte, perm fs.FileMode, private bool) (err error)
 	}
 	switch fi, err := os.Stat(path); {
 	case err == nil && fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
-		return writeDevice(path, data)
+		return writeDevice(path, content)
 	case err == nil && !fi.Mode().IsRegular():
 		return fmt.Errorf("%s: not a regular file", path)
 	case err == nil:
@@ -60,7 +79,7 @@ func write(path string, data []byte, perm fs.FileMode, private bool) (err error)
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = fill(tmp, path, data, perm); err != nil {
+	if err = fill(tmp, path, content, perm); err != nil {
 		return err
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
@@ -83,7 +102,7 @@ func WriteNew(path string, data []byte, perm fs.FileMode) (err error) {
 		tmp.Close()
 		os.Remove(tmp.Name())
 	}()
-	if err = fill(tmp, path, data, perm); err != nil {
+	if err = fill(tmp, path, bytesOf(data), perm); err != nil {
 		return err
 	}
 	if err = os.Link(tmp.Name(), path); err != nil {
@@ -116,13 +135,17 @@ func createTemp(path string) (*os.File, error) {
 }
 
 // fill sets the mode of tmp (first, so that the data is never readable more
-// widely), writes data, syncs and closes it.
-func fill(tmp *os.File, path string, data []byte, perm fs.FileMode) error {
+// widely), writes the content, syncs and closes it.
+func fill(tmp *os.File, path string, content func(io.Writer) error, perm fs.FileMode) error {
 	if err := tmp.Chmod(perm); err != nil {
 		return fmt.Errorf("writing %s: %w", path, cause(err))
 	}
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, cause(err))
+	w := &writeErr{w: tmp}
+	if err := content(w); err != nil {
+		if w.err != nil {
+			return fmt.Errorf("writing %s: %w", path, cause(w.err))
+		}
+		return err
 	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, cause(err))
@@ -133,15 +156,34 @@ func fill(tmp *os.File, path string, data []byte, perm fs.FileMode) error {
 	return nil
 }
 
-// writeDevice writes data to a device or pipe that exists.
-func writeDevice(path string, data []byte) error {
+// writeErr remembers the first error writing to w, so that an error of
+// the file is told apart from one of the content's producer.
+type writeErr struct {
+	w   io.Writer
+	err error
+}
+
+func (w *writeErr) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// writeDevice writes the content to a device or pipe that exists.
+func writeDevice(path string, content func(io.Writer) error) error {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, cause(err))
 	}
-	if _, err := f.Write(data); err != nil {
+	w := &writeErr{w: f}
+	if err := content(w); err != nil {
 		f.Close()
-		return fmt.Errorf("writing %s: %w", path, cause(err))
+		if w.err != nil {
+			return fmt.Errorf("writing %s: %w", path, cause(w.err))
+		}
+		return err
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, cause(err))
