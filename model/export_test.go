@@ -6,3 +6,7 @@ func DecodeExact(name string, data []byte) (*Document, error) { return decode(na
 
 // DecodedFast reports whether Decode read d on its fast path.
 func DecodedFast(d *Document) bool { return d.fast }
+
+// FastInt and CleanInt are the fast path's integer reading and the exact
+// path's.
+var FastInt, CleanInt = fastInt, cleanInt

@@ -184,11 +184,13 @@ func (p *fastScanner) elements() int {
 	for j := p.i; j < len(p.s) && n < 1<<20; j++ {
 		switch p.s[j] {
 		case '"':
-			for j++; j < len(p.s) && p.s[j] != '"'; j++ {
-				if p.s[j] == '\\' {
-					j++
-				}
+			// Skip the string (an escaped quote ends it early: the count
+			// is a hint).
+			k := strings.IndexByte(p.s[j+1:], '"')
+			if k < 0 {
+				return n
 			}
+			j += k + 1
 		case '[', '{':
 			depth++
 			if depth == 2 && n == 0 {
@@ -255,9 +257,33 @@ func (p *fastScanner) integer(v *int) bool {
 			return false // a fraction or an exponent: the exact path reports it
 		}
 	}
-	n, ok := cleanInt(p.s[start:p.i])
+	n, ok := fastInt(p.s[start:p.i])
 	*v = n
 	return ok
+}
+
+// fastInt is cleanInt for text that holds only an optional '-' and
+// digits, without its checks of characters and strconv.
+func fastInt(s string) (int, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	digits := s
+	if neg {
+		digits = s[1:]
+	}
+	if digits == "" || len(digits) > 10 || (len(digits) > 1 && digits[0] == '0') {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(digits); i++ {
+		n = n*10 + int64(digits[i]-'0')
+	}
+	if n > 1<<31 {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return int(n), true
 }
 
 // strings reads an array of strings.

@@ -141,3 +141,15 @@ func FuzzFastPath(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { agree(t, "fuzz.json", data) })
 }
+
+// TestFastInt: fastInt is cleanInt on text of an optional '-' and digits.
+func TestFastInt(t *testing.T) {
+	for _, s := range []string{"", "-", "0", "-0", "00", "01", "7", "-7", "2147483647", "2147483648", "2147483649",
+		"-2147483648", "-2147483649", "9999999999", "99999999999", "1234567890", "-1234567890"} {
+		n, ok := model.FastInt(s)
+		wn, wok := model.CleanInt(s)
+		if n != wn || ok != wok {
+			t.Errorf("%q: fastInt %d %v, cleanInt %d %v", s, n, ok, wn, wok)
+		}
+	}
+}
