@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -83,27 +82,18 @@ type Document struct {
 	// Base is the JSON pointer under which the listeners sit: "" or "/Data".
 	Base string
 
-	// root is the position tree; documents read on the fast path build it
-	// on first use (lazyRoot), as only findings need positions.
-	root     *node
-	lazyRoot func() *node
-	// fast is set for documents read on the fast path.
-	fast bool
-}
-
-// tree returns the position tree of the document.
-func (d *Document) tree() *node {
-	if d.lazyRoot != nil {
-		return d.lazyRoot()
-	}
-	return d.root
+	// root is the position tree. A document read on the fast path has
+	// none: positions come from its text (fastPositions), only when a
+	// finding asks for one.
+	root *node
+	fast *fastPositions
 }
 
 // RequiredSet reports whether Decode found every field the field table
 // marks Required set in the document, so that a check of required fields
 // has nothing to report. It is false when Decode did not establish it (the
 // document may still be complete).
-func (d *Document) RequiredSet() bool { return d.fast }
+func (d *Document) RequiredSet() bool { return d.fast != nil }
 
 // ErrNotText is returned (wrapped) for input that is not a text document.
 var ErrNotText = errors.New("not a text file")
@@ -215,12 +205,9 @@ func decode(name string, data []byte, fast bool) (*Document, error) {
 		// The model's strings share data's memory: a copy of a large
 		// document costs as much as decoding it.
 		text := unsafe.String(unsafe.SliceData(data), len(data))
-		if l, shape, uuid, ok := decodeFast(text); ok {
-			d.Listeners, d.Shape, d.InstanceUuid, d.fast = l, shape, uuid, true
-			d.lazyRoot = sync.OnceValue(func() *node {
-				n, _ := parseJSONText(text) // the fast path accepted it: it parses
-				return n
-			})
+		if r, ok := decodeFast(text); ok {
+			d.Listeners, d.Shape, d.InstanceUuid = r.listeners, r.shape, r.uuid
+			d.fast = newFastPositions(text, r.httpStarts, r.tcpStarts)
 			return d, nil
 		}
 	}
@@ -331,10 +318,21 @@ func (d *Document) Position(pointer string) Pos {
 // walk follows pointer as far as the document goes and returns the last node
 // reached and the part of the pointer left over.
 func (d *Document) walk(pointer string) (*node, string) {
-	n := d.tree()
+	n := d.root
+	if d.fast != nil {
+		if l, rest, ok := d.fast.listener(pointer); ok {
+			return walkFrom(l, rest)
+		}
+		n = d.fast.tree()
+	}
 	if n == nil {
 		return nil, pointer
 	}
+	return walkFrom(n, pointer)
+}
+
+// walkFrom follows pointer from n as far as the document goes.
+func walkFrom(n *node, pointer string) (*node, string) {
 	rest := pointer
 	for rest != "" {
 		if rest[0] != '/' {

@@ -5,7 +5,7 @@ package model
 func DecodeExact(name string, data []byte) (*Document, error) { return decode(name, data, false) }
 
 // DecodedFast reports whether Decode read d on its fast path.
-func DecodedFast(d *Document) bool { return d.fast }
+func DecodedFast(d *Document) bool { return d.fast != nil }
 
 // FastInt and CleanInt are the fast path's integer reading and the exact
 // path's.

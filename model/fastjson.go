@@ -23,14 +23,28 @@ type fastScanner struct {
 	i int
 	// nodes counts values as the exact path does (MaxNodes).
 	nodes int
+	// starts, when set, receives the offset of each element of the next
+	// list read (the listeners of a top-level list).
+	starts *[]int
+}
+
+// fastResult is a document read on the fast path: the listeners, the shape
+// and the InstanceUuid of a request body, and the byte offset of each
+// listener in the text.
+type fastResult struct {
+	listeners             Listeners
+	shape                 Shape
+	uuid                  string
+	httpStarts, tcpStarts []int
 }
 
 // decodeFast decodes data on the fast path; ok is false when the document
-// needs the exact path. uuid is the InstanceUuid of a request body.
-func decodeFast(s string) (l Listeners, shape Shape, uuid string, ok bool) {
+// needs the exact path.
+func decodeFast(s string) (r fastResult, ok bool) {
 	p := &fastScanner{s: s}
 	p.space()
 	var seen uint8
+	l := &r.listeners
 	ok = p.object(func(key string) bool {
 		var bit uint8
 		switch key {
@@ -49,28 +63,34 @@ func decodeFast(s string) (l Listeners, shape Shape, uuid string, ok bool) {
 		seen |= bit
 		switch bit {
 		case 1:
-			l.HttpListeners = make([]HttpListener, 0, p.elements())
+			n := p.elements()
+			l.HttpListeners = make([]HttpListener, 0, n)
+			r.httpStarts = make([]int, 0, n)
+			p.starts = &r.httpStarts
 			return list(p, &l.HttpListeners, (*fastScanner).http)
 		case 2:
-			l.TcpListeners = make([]TcpListener, 0, p.elements())
+			n := p.elements()
+			l.TcpListeners = make([]TcpListener, 0, n)
+			r.tcpStarts = make([]int, 0, n)
+			p.starts = &r.tcpStarts
 			return list(p, &l.TcpListeners, (*fastScanner).tcp)
 		}
-		return p.str(&uuid)
+		return p.str(&r.uuid)
 	})
 	p.space()
 	if !ok || p.i != len(p.s) {
-		return Listeners{}, 0, "", false
+		return fastResult{}, false
 	}
 	if seen&4 != 0 {
-		shape = ShapeRequest
+		r.shape = ShapeRequest
 		if seen&1 == 0 {
-			return Listeners{}, 0, "", false // listeners-absent is reported
+			return fastResult{}, false // listeners-absent is reported
 		}
 	}
-	if len(ApplyDefaults(&l)) > 0 {
-		return Listeners{}, 0, "", false // the changes are reported, at positions
+	if len(ApplyDefaults(l)) > 0 {
+		return fastResult{}, false // the changes are reported, at positions
 	}
-	return l, shape, uuid, true
+	return r, true
 }
 
 func (p *fastScanner) space() {
@@ -148,6 +168,8 @@ func list[T any](p *fastScanner, out *[]T, elem func(*fastScanner, *T) bool) boo
 	}
 	p.i++
 	p.space()
+	starts := p.starts
+	p.starts = nil  // not for the lists inside the elements
 	s := (*out)[:0] // the caller's capacity, if it gave one
 	if p.i < len(p.s) && p.s[p.i] == ']' {
 		p.i++
@@ -159,6 +181,9 @@ func list[T any](p *fastScanner, out *[]T, elem func(*fastScanner, *T) bool) boo
 	}
 	for {
 		p.space()
+		if starts != nil {
+			*starts = append(*starts, p.i)
+		}
 		var zero T
 		s = append(s, zero)
 		if !elem(p, &s[len(s)-1]) { // in place: no copy, no element on the heap

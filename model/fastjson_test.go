@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,7 +38,34 @@ func agree(t *testing.T, name string, data []byte) bool {
 	if f, e := validate.Document(fast), validate.Document(exact); !reflect.DeepEqual(f, e) {
 		t.Fatalf("%s: findings on the fast path\n%v\non the exact path\n%v", name, f, e)
 	}
+	for _, p := range pointers(&exact.Listeners) {
+		if f, e := fast.Position(p), exact.Position(p); f != e {
+			t.Fatalf("%s: %s is at %v on the fast path, %v on the exact path", name, p, f, e)
+		}
+		if f, e := fast.Has(p), exact.Has(p); f != e {
+			t.Fatalf("%s: Has(%s) is %v on the fast path, %v on the exact path", name, p, f, e)
+		}
+	}
 	return true
+}
+
+// pointers lists a pointer for every field of the field table in every
+// listener and list element of l (set or not), and a few that lead
+// nowhere.
+func pointers(l *model.Listeners) []string {
+	out := []string{"", "/HttpListeners", "/TcpListeners", "/HttpListeners/x", "/TcpListeners/99999", "/Nothing/0"}
+	for list, n := range map[string]int{"HttpListeners": len(l.HttpListeners), "TcpListeners": len(l.TcpListeners)} {
+		for i := range n + 1 {
+			base := "/" + list + "/" + strconv.Itoa(i)
+			out = append(out, base, base+"/Missing/Deeper")
+			for _, f := range model.Fields() {
+				for j := range 3 {
+					out = append(out, base+strings.ReplaceAll(f.Pointer, "*", strconv.Itoa(j)))
+				}
+			}
+		}
+	}
+	return out
 }
 
 // TestFastPathAgrees runs every JSON document of the repository, generated
@@ -111,10 +139,11 @@ func TestFastPathAgrees(t *testing.T) {
 		}
 	}
 	accepted2 := map[string]string{
-		"request body":     strings.Replace(clean, `{"HttpListeners"`, `{"InstanceUuid":"u-1","HttpListeners"`, 1),
-		"spaces and a BOM": "\xef\xbb\xbf \n" + strings.ReplaceAll(clean, `,"`, ",\r\n\t \"") + "\n",
-		"empty object":     `{}`,
-		"only TCP":         `{"TcpListeners":[]}`,
+		"request body":        strings.Replace(clean, `{"HttpListeners"`, `{"InstanceUuid":"u-1","HttpListeners"`, 1),
+		"spaces and a BOM":    "\xef\xbb\xbf \n" + strings.ReplaceAll(clean, `,"`, ",\r\n\t \"") + "\n",
+		"non-ASCII, indented": strings.Replace(string(modeltest.MixedJSON(3)), `"web_1"`, `"证书web_1"`, 1),
+		"empty object":        `{}`,
+		"only TCP":            `{"TcpListeners":[]}`,
 	}
 	for name, text := range accepted2 {
 		if !agree(t, name+".json", []byte(text)) {
