@@ -208,6 +208,14 @@ func decode(name string, data []byte, fast bool) (*Document, error) {
 		if r, ok := decodeFast(text); ok {
 			d.Listeners, d.Shape, d.InstanceUuid = r.listeners, r.shape, r.uuid
 			d.fast = newFastPositions(text, r.httpStarts, r.tcpStarts)
+			b := &binder{doc: d}
+			if r.listsAbsent {
+				b.report(d.Position(""), finding.Warning, RuleListsAbsent, "/HttpListeners", listsAbsentMessage)
+			}
+			for _, c := range r.changes {
+				b.report(d.Position(c.Pointer), finding.Warning, c.Rule, c.Pointer, c.Message)
+			}
+			finding.Sort(d.Findings)
 			return d, nil
 		}
 	}
@@ -308,6 +316,9 @@ func (c Cursor) Set() bool { return c.n != nil && c.n.kind != kindNull }
 // document does not set, it is the position of the closest enclosing value
 // that is set (for a missing field: its object).
 func (d *Document) Position(pointer string) Pos {
+	if pointer == "" && d.fast != nil {
+		return d.fast.rootPos() // without reading the whole tree
+	}
 	n, _ := d.walk(pointer)
 	if n == nil {
 		return Pos{1, 1}
@@ -454,8 +465,7 @@ func (b *binder) document(root *node) {
 		if n != nil {
 			pos = n.pos
 		}
-		b.report(pos, finding.Warning, RuleListsAbsent, base+"/HttpListeners",
-			"HttpListeners is absent or null, read as no HTTP listeners; the documentation marks it required, so write [] for none")
+		b.report(pos, finding.Warning, RuleListsAbsent, base+"/HttpListeners", listsAbsentMessage)
 	}
 	if n := lists.get("HttpListeners"); n != nil {
 		b.list(n, base+"/HttpListeners", reflect.ValueOf(&b.doc.Listeners.HttpListeners).Elem())
@@ -464,6 +474,8 @@ func (b *binder) document(root *node) {
 		b.list(n, base+"/TcpListeners", reflect.ValueOf(&b.doc.Listeners.TcpListeners).Elem())
 	}
 }
+
+const listsAbsentMessage = "HttpListeners is absent or null, read as no HTTP listeners; the documentation marks it required, so write [] for none"
 
 // onlyKeys reports keys of obj that are not in allowed. At the top level
 // (ptr ""), the SDK envelope keys are allowed too.

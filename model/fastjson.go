@@ -36,6 +36,11 @@ type fastResult struct {
 	shape                 Shape
 	uuid                  string
 	httpStarts, tcpStarts []int
+	// changes are what ApplyDefaults cleaned up, and listsAbsent says a
+	// request body has no HttpListeners: Decode reports both, at the
+	// positions the exact path gives them.
+	changes     []Change
+	listsAbsent bool
 }
 
 // decodeFast decodes data on the fast path; ok is false when the document
@@ -54,8 +59,14 @@ func decodeFast(s string) (r fastResult, ok bool) {
 			bit = 2
 		case "InstanceUuid":
 			bit = 4
+		case "service":
+			bit = 8
+		case "version":
+			bit = 16
+		case "action":
+			bit = 32
 		default:
-			return false // Data, Code, SDK envelope keys, unknown keys
+			return false // Data, Code, unknown keys
 		}
 		if seen&bit != 0 {
 			return false
@@ -75,7 +86,13 @@ func decodeFast(s string) (r fastResult, ok bool) {
 			p.starts = &r.tcpStarts
 			return list(p, &l.TcpListeners, (*fastScanner).tcp)
 		}
-		return p.str(&r.uuid)
+		if bit == 4 {
+			return p.str(&r.uuid)
+		}
+		// The Python SDK's envelope (envelopeKeys): known and ignored,
+		// when they are strings as it sends them.
+		var ignored string
+		return p.str(&ignored)
 	})
 	p.space()
 	if !ok || p.i != len(p.s) {
@@ -83,13 +100,9 @@ func decodeFast(s string) (r fastResult, ok bool) {
 	}
 	if seen&4 != 0 {
 		r.shape = ShapeRequest
-		if seen&1 == 0 {
-			return fastResult{}, false // listeners-absent is reported
-		}
+		r.listsAbsent = seen&1 == 0
 	}
-	if len(ApplyDefaults(l)) > 0 {
-		return fastResult{}, false // the changes are reported, at positions
-	}
+	r.changes = ApplyDefaults(l)
 	return r, true
 }
 

@@ -81,6 +81,13 @@ func (f *fastPositions) listener(pointer string) (n *node, rest string, ok bool)
 	return n, rest, true
 }
 
+// rootPos is the position of the document's value: its first character
+// that is not white space.
+func (f *fastPositions) rootPos() Pos {
+	off := len(f.text) - len(strings.TrimLeft(f.text, " \t\r\n"))
+	return positionsOf(f.text, map[string][]int{"": {off}})[""][0]
+}
+
 // tree returns the tree of the whole document.
 func (f *fastPositions) tree() *node {
 	f.mu.Lock()
