@@ -20,6 +20,7 @@ command -v haproxy >/dev/null || { echo "perf-compare: haproxy not found (apt-ge
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 go build -o "$dir/lbconf" ./cmd/lbconf
+go build -o "$dir/cpbare" ./scripts/cpbare
 go run ./scripts/gendoc -n "$n" -format json >"$dir/listeners.json"
 go run ./scripts/gendoc -n "$n" -format cfg >"$dir/haproxy.cfg"
 echo "$n listeners: listeners.json $(wc -c <"$dir/listeners.json") bytes, haproxy.cfg $(wc -c <"$dir/haproxy.cfg") bytes, $(wc -l <"$dir/haproxy.cfg") lines; medians of $runs runs"
@@ -50,9 +51,14 @@ measure() {
 {
 	measure "haproxy-c" haproxy -c -q -f "$dir/haproxy.cfg"
 	measure lint "$dir/lbconf" lint "$dir/listeners.json"
-	measure compile "$dir/lbconf" compile -o "$dir/out.cfg" "$dir/listeners.json"
+	# compile writes standard output; with -o it writes the file atomically
+	# and waits for the disk (fsync), which the second line includes.
+	measure compile "$dir/lbconf" compile "$dir/listeners.json"
+	measure compile-o "$dir/lbconf" compile -o "$dir/out.cfg" "$dir/listeners.json"
 	measure decompile "$dir/lbconf" decompile -o "$dir/out.json" "$dir/haproxy.cfg"
-	measure start-up "$dir/lbconf" version
+	# config-parser's own parse of the same text and nothing else: the
+	# floor of decompile (issue 10).
+	measure cp-bare "$dir/cpbare" "$dir/haproxy.cfg"
 } >"$dir/results"
 
 awk -v OFS='\t' '
@@ -61,3 +67,22 @@ awk -v OFS='\t' '
 	  ratio = (base > 0) ? sprintf("%.2fx", $2 / base) : "-"
 	  printf "%-10s cpu %6.2f s  (%6s of haproxy -c)  peak RSS %5d MB  %s\n", $1, $2, ratio, $3, st }
 ' "$dir/results"
+awk '$1 == "decompile" { d = $2 } $1 == "cp-bare" { c = $2 }
+	END { if (c > 0) printf "decompile  %.2fx of config-parser'"'"'s bare parse (cp-bare)\n", d / c }' "$dir/results"
+
+# Start-up: the mean wall time of `lbconf version` over 100 runs, beside a
+# minimal Go program's (what any Go binary costs to start on this machine).
+cat >"$dir/hello.go" <<'GO'
+package main
+
+func main() {}
+GO
+(cd "$dir" && GOFLAGS= go build -o hello hello.go)
+startup() {
+	local start end
+	start=$(date +%s%N)
+	for _ in $(seq 100); do "$@" >/dev/null; done
+	end=$(date +%s%N)
+	awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 100 / 1e6 }'
+}
+echo "start-up   lbconf version $(startup "$dir/lbconf" version) ms, a minimal Go program $(startup "$dir/hello") ms (mean wall time of 100 runs)"

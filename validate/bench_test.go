@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/lbconf/lbconf/model"
@@ -86,6 +87,14 @@ func BenchmarkLintMixed(b *testing.B) {
 		b.Run(fmt.Sprintf("listeners=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			defer func() {
+				// What lint allocates per byte of the document it reads:
+				// its peak memory is at most the document and this.
+				runtime.ReadMemStats(&after)
+				b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/float64(len(data)), "alloc-B/doc-B")
+			}()
 			for b.Loop() {
 				doc, err := model.Decode("mixed.json", data)
 				if errors.Is(err, model.ErrTooLarge) {

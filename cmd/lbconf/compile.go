@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -110,22 +109,13 @@ func compileAction(c *cli.Context) error {
 	// --base with one) is created 0600, never wider, before anything is
 	// written to it.
 	dest := c.String("output")
-	var err2 error
-	render := func(w io.Writer) error {
-		err2 = compiler.CompileTo(w, &doc.Listeners, opts)
-		return err2
-	}
 	if dest == "" || dest == "-" {
-		bw := bufio.NewWriterSize(c.App.Writer, 64<<10)
-		if render(bw) == nil {
-			if err := bw.Flush(); err != nil {
-				err2 = fmt.Errorf("writing standard output: %w", err)
-			}
-		}
-		err = err2
+		err = compiler.CompileTo(c.App.Writer, &doc.Listeners, opts)
 	} else {
 		private := auth != "" || (opts.Base != nil && haproxycfg.HoldsSecret(string(opts.Base)))
-		err = atomicfile.WriteStream(dest, 0o644, private, render)
+		err = atomicfile.WriteStream(dest, 0o644, private, func(w io.Writer) error {
+			return compiler.CompileTo(w, &doc.Listeners, opts)
+		})
 	}
 	var invalid *compiler.InvalidError
 	var optErr *compiler.OptionError
