@@ -7,15 +7,17 @@ import (
 )
 
 // The fast path of Decode. Most listener documents in a repository are
-// plain: JSON in the shape lbconf and the API write, every value of its
-// documented type, nothing to report while decoding. decodeFast reads such
-// a document straight into the model in one pass, without the position
-// tree, and declines anything else (an unknown or repeated key, a null, a
-// number where a string is documented, an escape in a string, a missing
-// required field, a default to report, ...), which Decode then reads on
-// its exact path. Where it accepts, it gives what the exact path gives
-// (FuzzDecodeJSON and TestFastPathAgrees check it); positions are computed
-// from the text only when a finding needs one (Document.tree).
+// plain: JSON in the shape lbconf, the API and the official clients write,
+// every value of its documented type. decodeFast reads such a document
+// straight into the model in one pass, without a position tree, and
+// declines anything else (an unknown or repeated key, a null, a number
+// where a string is documented, an escape in a string, a missing required
+// field, a Describe response, ...), which Decode then reads on its exact
+// path. Where it accepts, it gives what the exact path gives, findings and
+// positions included (TestFastPathAgrees and FuzzFastPath check it); the
+// findings it can have (listeners-absent, acl-entry-space) are reported by
+// Decode, and positions are computed from the text only when a finding
+// needs one (fastPositions).
 
 // fastScanner reads one JSON document on the fast path.
 type fastScanner struct {
