@@ -55,7 +55,7 @@ measure() {
 	# and waits for the disk (fsync), which the second line includes.
 	measure compile "$dir/lbconf" compile "$dir/listeners.json"
 	measure compile-o "$dir/lbconf" compile -o "$dir/out.cfg" "$dir/listeners.json"
-	measure decompile "$dir/lbconf" decompile -o "$dir/out.json" "$dir/haproxy.cfg"
+	measure decompile "$dir/lbconf" decompile "$dir/haproxy.cfg"
 	# config-parser's own parse of the same text and nothing else: the
 	# floor of decompile (issue 10).
 	measure cp-bare "$dir/cpbare" "$dir/haproxy.cfg"
