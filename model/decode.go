@@ -212,6 +212,9 @@ func decode(name string, data []byte, fast bool) (*Document, error) {
 			if r.listsAbsent {
 				b.report(d.Position(""), finding.Warning, RuleListsAbsent, "/HttpListeners", listsAbsentMessage)
 			}
+			for _, t := range r.typed {
+				b.report(d.Position(t.pointer), finding.Warning, RuleDocumentedType, t.pointer, t.message)
+			}
 			for _, c := range r.changes {
 				b.report(d.Position(c.Pointer), finding.Warning, c.Rule, c.Pointer, c.Message)
 			}

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -28,6 +30,50 @@ type fastScanner struct {
 	// starts, when set, receives the offset of each element of the next
 	// list read (the listeners of a top-level list).
 	starts *[]int
+	// path leads to the value being read, for findings.
+	path []step
+	// typed are the values read in a type other than the documented one
+	// (rule documented-type), by pointer; Decode reports them.
+	typed []typedValue
+}
+
+// step is one token of a pointer: an object key, or a list index (key "").
+type step struct {
+	key   string
+	index int
+}
+
+// typedValue is a value written in another type than documented, as the
+// exact path's binder reports it.
+type typedValue struct {
+	pointer, message string
+}
+
+// pointer is the JSON pointer of the value being read.
+func (p *fastScanner) pointer() string {
+	var b strings.Builder
+	for _, st := range p.path {
+		b.WriteByte('/')
+		if st.key == "" {
+			b.WriteString(strconv.Itoa(st.index))
+		} else {
+			b.WriteString(EscapePointer(st.key))
+		}
+	}
+	return b.String()
+}
+
+// label names the value being read in messages, as the binder does: its
+// key, or for an element of a list "List[i]".
+func (p *fastScanner) label() string {
+	n := len(p.path)
+	if n == 0 {
+		return ""
+	}
+	if last := p.path[n-1]; last.key != "" || n == 1 {
+		return last.key
+	}
+	return p.path[n-2].key + "[" + strconv.Itoa(p.path[n-1].index) + "]"
 }
 
 // fastResult is a document read on the fast path: the listeners, the shape
@@ -38,11 +84,13 @@ type fastResult struct {
 	shape                 Shape
 	uuid                  string
 	httpStarts, tcpStarts []int
-	// changes are what ApplyDefaults cleaned up, and listsAbsent says a
-	// request body has no HttpListeners: Decode reports both, at the
-	// positions the exact path gives them.
+	// changes are what ApplyDefaults cleaned up, listsAbsent says a
+	// request body has no HttpListeners, and typed are values written in
+	// another type than documented: Decode reports them, at the positions
+	// the exact path gives them.
 	changes     []Change
 	listsAbsent bool
+	typed       []typedValue
 }
 
 // decodeFast decodes data on the fast path; ok is false when the document
@@ -74,6 +122,7 @@ func decodeFast(s string) (r fastResult, ok bool) {
 			return false
 		}
 		seen |= bit
+		p.path = append(p.path[:0], step{key: key})
 		switch bit {
 		case 1:
 			n := p.elements()
@@ -93,8 +142,11 @@ func decodeFast(s string) (r fastResult, ok bool) {
 		}
 		// The Python SDK's envelope (envelopeKeys): known and ignored,
 		// when they are strings as it sends them.
-		var ignored string
-		return p.str(&ignored)
+		if !p.count() {
+			return false
+		}
+		_, ok := p.rawString()
+		return ok
 	})
 	p.space()
 	if !ok || p.i != len(p.s) {
@@ -105,6 +157,7 @@ func decodeFast(s string) (r fastResult, ok bool) {
 		r.listsAbsent = seen&1 == 0
 	}
 	r.changes = ApplyDefaults(l)
+	r.typed = p.typed
 	return r, true
 }
 
@@ -201,9 +254,11 @@ func list[T any](p *fastScanner, out *[]T, elem func(*fastScanner, *T) bool) boo
 		}
 		var zero T
 		s = append(s, zero)
+		p.path = append(p.path, step{index: len(s) - 1})
 		if !elem(p, &s[len(s)-1]) { // in place: no copy, no element on the heap
 			return false
 		}
+		p.path = p.path[:len(p.path)-1]
 		done, ok := p.separator(']')
 		if !ok {
 			return false
@@ -269,21 +324,60 @@ func (p *fastScanner) rawString() (string, bool) {
 	return "", false
 }
 
-// str reads a string value into *v.
+// str reads a string value into *v. A whole number is taken as written,
+// with a documented-type finding, as the exact path takes it.
 func (p *fastScanner) str(v *string) bool {
 	if !p.count() {
 		return false
+	}
+	if p.i < len(p.s) && p.s[p.i] != '"' {
+		text, ok := p.number()
+		if !ok {
+			return false
+		}
+		*v = text
+		p.typed = append(p.typed, typedValue{p.pointer(),
+			fmt.Sprintf("%s is documented as a string; the number %s is accepted as \"%s\", but write it as a string", p.label(), text, text)})
+		return true
 	}
 	s, ok := p.rawString()
 	*v = s
 	return ok
 }
 
-// integer reads a number written as cleanInt accepts it into *v.
+// integer reads a number written as cleanInt accepts it into *v. A string
+// holding such a number is taken, with a documented-type finding, as the
+// exact path takes it.
 func (p *fastScanner) integer(v *int) bool {
 	if !p.count() {
 		return false
 	}
+	if p.i < len(p.s) && p.s[p.i] == '"' {
+		s, ok := p.rawString()
+		if !ok {
+			return false
+		}
+		n, ok := cleanInt(s)
+		if !ok {
+			return false // the exact path reports it
+		}
+		*v = n
+		p.typed = append(p.typed, typedValue{p.pointer(),
+			fmt.Sprintf("%s is documented as a number; the string %q is accepted as %d, but write it as a number", p.label(), s, n)})
+		return true
+	}
+	text, ok := p.number()
+	if !ok {
+		return false
+	}
+	n, ok := fastInt(text)
+	*v = n
+	return ok
+}
+
+// number reads a whole number: an optional '-' and digits, without a
+// fraction or an exponent (which the exact path reads).
+func (p *fastScanner) number() (string, bool) {
 	start := p.i
 	if p.i < len(p.s) && p.s[p.i] == '-' {
 		p.i++
@@ -294,12 +388,14 @@ func (p *fastScanner) integer(v *int) bool {
 	if p.i < len(p.s) {
 		switch p.s[p.i] {
 		case '.', 'e', 'E', '+', '-':
-			return false // a fraction or an exponent: the exact path reports it
+			return "", false
 		}
 	}
-	n, ok := fastInt(p.s[start:p.i])
-	*v = n
-	return ok
+	text := p.s[start:p.i]
+	if text == "" || text == "-" || (len(text) > 1 && text[0] == '0') || strings.HasPrefix(text, "-0") && len(text) > 2 {
+		return "", false // not JSON: the exact path reports it
+	}
+	return text, true
 }
 
 // fastInt is cleanInt for text that holds only an optional '-' and
@@ -405,7 +501,10 @@ func (p *fastScanner) members(f *fields, read func(key string) bool) bool {
 		}
 		seen |= 1 << i
 		next = i + 1
-		return read(key)
+		p.path = append(p.path, step{key: key})
+		ok := read(key)
+		p.path = p.path[:len(p.path)-1]
+		return ok
 	})
 	return ok && seen&f.required == f.required
 }
