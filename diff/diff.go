@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/lbconf/lbconf/decompile"
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/model"
 )
 
@@ -73,6 +74,20 @@ type Result struct {
 	// Changes in a stable order: listeners in A's order (HTTP, then TCP),
 	// then listeners only in B, then extra lines, then the prelude.
 	Changes []Change `json:"changes"`
+	// ShowSecrets makes WriteText and WriteJSON show passwords (stats
+	// auth, userlist) in the lines they quote; by default they are masked.
+	ShowSecrets bool `json:"-"`
+}
+
+// MaskSecrets replaces, in place, the password of every quoted line that
+// holds one (a `stats auth` or userlist line) with mask, for a result
+// that is shown or stored without going through WriteText or WriteJSON (a
+// plan).
+func (r *Result) MaskSecrets(mask string) {
+	for i := range r.Changes {
+		c := &r.Changes[i]
+		c.Old, c.New = haproxycfg.MaskSecretsAs(c.Old, mask), haproxycfg.MaskSecretsAs(c.New, mask)
+	}
 }
 
 // Compare compares a and b by meaning.

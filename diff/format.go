@@ -6,18 +6,22 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/internal/safetext"
 	"github.com/lbconf/lbconf/model"
 )
 
 // escaped returns a copy of r whose texts (names and values quoted from
-// the inputs) have their non-printable characters escaped, for every
-// format.
+// the inputs) have their non-printable characters escaped, and their
+// passwords masked unless r.ShowSecrets, for every format.
 func (r *Result) escaped() *Result {
 	out := *r
 	out.A, out.B = safetext.Escape(r.A), safetext.Escape(r.B)
 	out.Changes = make([]Change, len(r.Changes))
 	for i, c := range r.Changes {
+		if !r.ShowSecrets {
+			c.Old, c.New = haproxycfg.MaskSecrets(c.Old), haproxycfg.MaskSecrets(c.New)
+		}
 		c.Listener, c.Field = safetext.Escape(c.Listener), safetext.Escape(c.Field)
 		c.Old, c.New = safetext.Escape(c.Old), safetext.Escape(c.New)
 		out.Changes[i] = c

@@ -441,6 +441,62 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 	}
 }
 
+// A plan never shows a password (plans go to pull requests and job
+// summaries): a stats auth line added to a custom config is masked in the
+// unified and the semantic diff, in every format, and a change of the
+// password alone is said without it.
+func TestPlanMasksSecrets(t *testing.T) {
+	im := importEstate(t, 2, fakecds.Options{})
+	setAuth := func(pass string) {
+		t.Helper()
+		data, err := os.ReadFile(im.file(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitAfter(string(data), "\n")
+		for i, l := range lines {
+			if strings.HasPrefix(strings.TrimSpace(l), "stats auth ") {
+				lines = append(lines[:i], lines[i+1:]...)
+				break
+			}
+		}
+		text := strings.Replace(strings.Join(lines, ""), "listen status\n", "listen status\n    stats auth admin:"+pass+"\n", 1)
+		if !strings.Contains(text, pass) {
+			t.Fatalf("%s has no listen status:\n%s", im.file(1), data)
+		}
+		if err := os.WriteFile(im.file(1), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(p *estate.Plan, want string) {
+		t.Helper()
+		for _, format := range []string{"text", "markdown", "json"} {
+			var b bytes.Buffer
+			if err := estate.WritePlan(&b, p, format); err != nil {
+				t.Fatal(err)
+			}
+			shown := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">").Replace(b.String()) // JSON escapes < and >
+			if strings.Contains(shown, "Plan-Secret") || !strings.Contains(shown, want) {
+				t.Errorf("%s plan: want %q and no password:\n%s", format, want, b.String())
+			}
+		}
+	}
+	setAuth("Plan-Secret-1")
+	check(im.plan(t, 2), "admin:<hidden>")
+
+	// The instance takes the config with the password; then only the
+	// password changes in the repository.
+	data, err := os.ReadFile(im.file(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !im.Server.SetInstanceState(estatetest.UUID(1), nil, string(data)) {
+		t.Fatal("no instance 1")
+	}
+	setAuth("Plan-Secret-2")
+	check(im.plan(t, 2), "differ only in a password")
+}
+
 // A file with lint errors or an instance with another name is an error of
 // that instance only.
 func TestPlanErrorsPerInstance(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/lbconf/lbconf/deploy"
 	lbdiff "github.com/lbconf/lbconf/diff"
 	"github.com/lbconf/lbconf/finding"
+	"github.com/lbconf/lbconf/haproxycfg"
 	"github.com/lbconf/lbconf/haproxycfg/version"
 	"github.com/lbconf/lbconf/internal/atomicfile"
 )
@@ -317,6 +318,9 @@ func drifted(e Entry, l *live, base func(Entry) ([]byte, bool, error)) (*bool, e
 	return &v, nil
 }
 
+// maskedSecret replaces passwords in plans, which never show them.
+const maskedSecret = "<hidden>"
+
 // describe fills in the diffs of a change.
 func describe(e Entry, l *live, d *desired, ip *InstancePlan) {
 	liveLabel := fmt.Sprintf("instance %s (%s)", e.UUID, l.mode)
@@ -327,6 +331,7 @@ func describe(e Entry, l *live, d *desired, ip *InstancePlan) {
 	}
 	if err == nil {
 		ip.Semantic = lbdiff.Compare(liveDoc, want)
+		ip.Semantic.MaskSecrets(maskedSecret) // plans go to pull requests and job summaries
 		for _, c := range ip.Semantic.Changes {
 			switch c.Op {
 			case lbdiff.OpAdd:
@@ -340,7 +345,12 @@ func describe(e Entry, l *live, d *desired, ip *InstancePlan) {
 	}
 	switch {
 	case l.mode == ModeCustom && e.Mode == ModeCustom:
-		ip.Unified = deploy.UnifiedDiff(liveLabel, e.File, l.config, d.config)
+		// Passwords are masked: plans go to pull requests and job
+		// summaries.
+		ip.Unified = deploy.UnifiedDiff(liveLabel, e.File, haproxycfg.MaskSecretsAs(l.config, maskedSecret), haproxycfg.MaskSecretsAs(d.config, maskedSecret))
+		if ip.Unified == "" && l.config != d.config {
+			ip.Unified = fmt.Sprintf("--- %s\n+++ %s\n(the configs differ only in a password, which plans do not show)\n", liveLabel, e.File)
+		}
 	case l.mode == ModeBasic && e.Mode == ModeBasic && (ip.Semantic == nil || ip.Semantic.Same):
 		// Same meaning, written differently: the data changes all the same.
 		ip.Unified = deploy.JSONDiff(liveLabel, e.File, &l.listeners, &d.listeners)

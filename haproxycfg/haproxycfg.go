@@ -262,7 +262,11 @@ const MaskedSecret = "<hidden: --show-secrets shows it>"
 // MaskedSecret. Lines keep their indentation, order and line ends; a masked
 // line is rewritten with single spaces between its words. Two texts that
 // differ only in a password are equal once masked.
-func MaskSecrets(text string) string {
+func MaskSecrets(text string) string { return MaskSecretsAs(text, MaskedSecret) }
+
+// MaskSecretsAs is MaskSecrets with another replacement, for output whose
+// command has no --show-secrets (plans).
+func MaskSecretsAs(text, mask string) string {
 	if !HoldsSecret(text) {
 		return text
 	}
@@ -276,12 +280,12 @@ func MaskSecrets(text string) string {
 		}
 		if words[0] == "stats" {
 			if user, _, ok := strings.Cut(words[w], ":"); ok {
-				words[w] = user + ":" + MaskedSecret
+				words[w] = user + ":" + mask
 			} else {
-				words[w] = MaskedSecret
+				words[w] = mask
 			}
 		} else {
-			words[w] = MaskedSecret
+			words[w] = mask
 		}
 		indent := body[:len(body)-len(strings.TrimLeft(body, " \t"))]
 		lines[i] = indent + strings.Join(words, " ") + l[len(body):]

@@ -29,6 +29,7 @@ func diffCommand() *cli.Command {
 				Usage: "the address the cfg inputs' listeners bind"},
 			&cli.StringFlag{Name: "cert-dir", Value: compiler.DefaultCertDir,
 				Usage: "the directory of the cfg inputs' <CertificateId>.pem files"},
+			&cli.BoolFlag{Name: "show-secrets", Usage: "show passwords (stats auth, userlist) in the lines quoted instead of masking them"},
 		},
 		Action: diffAction,
 	}
@@ -64,6 +65,7 @@ func diffAction(c *cli.Context) error {
 		}
 	}
 	r := diff.Compare(docs[0], docs[1])
+	r.ShowSecrets = c.Bool("show-secrets")
 	if format == "json" {
 		err = r.WriteJSON(c.App.Writer)
 	} else {

@@ -80,3 +80,29 @@ func TestDiffCommand(t *testing.T) {
 		}
 	})
 }
+
+// TestDiffMasksSecrets: a stats auth password that differs is shown
+// masked in every format, unless --show-secrets.
+func TestDiffMasksSecrets(t *testing.T) {
+	dir := t.TempDir()
+	cfg := func(pass string) string {
+		return "global\n    maxconn 100\n\nlisten status\n    bind 127.0.0.1:1081\n    mode http\n    stats enable\n    stats auth admin:" + pass + "\n"
+	}
+	a, b := dir+"/a.cfg", dir+"/b.cfg"
+	if err := os.WriteFile(a, []byte(cfg("old-Secret-1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte(cfg("new-Secret-2")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json"} {
+		code, out, errOut := runCLI(t, "", "diff", "--format", format, a, b)
+		if code != 1 || strings.Contains(out+errOut, "Secret-") || !strings.Contains(out, "admin:<hidden") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q: want the change with the passwords masked", format, code, out, errOut)
+		}
+	}
+	code, out, _ := runCLI(t, "", "diff", "--show-secrets", a, b)
+	if code != 1 || !strings.Contains(out, "old-Secret-1") || !strings.Contains(out, "new-Secret-2") {
+		t.Errorf("--show-secrets: exit %d, stdout %q", code, out)
+	}
+}
