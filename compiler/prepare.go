@@ -55,7 +55,7 @@ func prepare(l *model.Listeners, s settings) (*render.Config, []finding.Finding)
 	return c, p.errs
 }
 
-const httpList, tcpList = "HttpListeners", "TcpListeners"
+const httpList, tcpList = model.KeyHttpListeners, model.KeyTcpListeners
 
 // uniqueProxies re-checks the whole output for proxy names written twice:
 // the kept status page and every frontend, backend and listen section.

@@ -74,8 +74,6 @@ type Change struct {
 	Message string
 }
 
-const httpList, tcpList = "HttpListeners", "TcpListeners"
-
 // ApplyDefaults fills in the API's defaults where l leaves them empty: every
 // field of the table with EmptyIsDefault ("off" for empty
 // EnableSourceIp/EnableRepeaterMode, GET for an empty Httpchk Method). It also trims AclWhiteList entries of surrounding spaces
@@ -136,7 +134,7 @@ func applyDefaults(l *Listeners, dry bool) (out []Change, changed bool) {
 	for i := range l.HttpListeners {
 		h := &l.HttpListeners[i]
 		if h.AclWhiteList != nil {
-			if kept := trim(httpList, i, h.AclWhiteList); !dry {
+			if kept := trim(KeyHttpListeners, i, h.AclWhiteList); !dry {
 				h.AclWhiteList = kept
 			}
 		}
@@ -145,7 +143,7 @@ func applyDefaults(l *Listeners, dry bool) (out []Change, changed bool) {
 	for i := range l.TcpListeners {
 		t := &l.TcpListeners[i]
 		if t.AclWhiteList != nil {
-			if kept := trim(tcpList, i, t.AclWhiteList); !dry {
+			if kept := trim(KeyTcpListeners, i, t.AclWhiteList); !dry {
 				t.AclWhiteList = kept
 			}
 		}

@@ -103,9 +103,9 @@ func decodeFast(s string) (r fastResult, ok bool) {
 	ok = p.object(func(key string) bool {
 		var bit uint8
 		switch key {
-		case "HttpListeners":
+		case KeyHttpListeners:
 			bit = 1
-		case "TcpListeners":
+		case KeyTcpListeners:
 			bit = 2
 		case "InstanceUuid":
 			bit = 4

@@ -36,7 +36,7 @@ type listenerKey struct {
 func newFastPositions(text string, httpStarts, tcpStarts []int) *fastPositions {
 	return &fastPositions{
 		text:      text,
-		starts:    map[string][]int{"HttpListeners": httpStarts, "TcpListeners": tcpStarts},
+		starts:    map[string][]int{KeyHttpListeners: httpStarts, KeyTcpListeners: tcpStarts},
 		listeners: map[listenerKey]*node{},
 	}
 }

@@ -18,6 +18,13 @@ type Listeners struct {
 	TcpListeners  []TcpListener  `json:"TcpListeners" yaml:"TcpListeners"`
 }
 
+// The keys of the two listener lists, with which listener pointers start
+// (/HttpListeners/0/MaxConn).
+const (
+	KeyHttpListeners = "HttpListeners"
+	KeyTcpListeners  = "TcpListeners"
+)
+
 // HttpListener is one HTTP listener (a frontend/backend pair once compiled).
 type HttpListener struct {
 	ListenerName       string              `json:"ListenerName"`

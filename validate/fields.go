@@ -412,7 +412,7 @@ func (w *fieldWalker) servers(list string, i int, servers []model.BackendServer)
 	}
 }
 
-const httpList, tcpList = "HttpListeners", "TcpListeners"
+const httpList, tcpList = model.KeyHttpListeners, model.KeyTcpListeners
 
 func (w *fieldWalker) http(i int, h *model.HttpListener) {
 	w.common(httpList, i, httpModeChecks, h.ListenerName, h.ListenerPort, h.ListenerMode, h.MaxConn,
